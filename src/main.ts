@@ -1,0 +1,118 @@
+import type { AppContext, ProcessRole } from './app-context.ts';
+import { type Config, redactUrl } from './config.ts';
+import { KeyRing, parseKey } from './connections/crypto.ts';
+import { type Database, openDatabase } from './db/connect.ts';
+import { migrateUp } from './db/migrator.ts';
+import { createMetricsRegistry } from './http/metrics.ts';
+import type { App } from './http/route-module.ts';
+import { buildServer, type ServerOptions } from './http/server.ts';
+import { loadOrCreateKeyFile } from './lib/key-file.ts';
+import { createLogger, type Logger } from './lib/logger.ts';
+import { VERSION } from './lib/version.ts';
+
+export interface CreateAppOptions {
+  roles?: readonly ProcessRole[];
+  /** Apply pending migrations before serving (default true). */
+  migrate?: boolean;
+  logger?: Logger;
+  /** An already open database (tests); otherwise opened from the config. */
+  database?: Database;
+  extraRoutes?: ServerOptions['extraRoutes'];
+}
+
+export interface AreaApp {
+  ctx: AppContext;
+  /** The HTTP server when this process plays the api role. */
+  server: App | undefined;
+  /** Starts listening (api role) and the background services; returns the URL. */
+  start(): Promise<string | undefined>;
+  /** Graceful stop: no new work, in-flight requests and runs finish, then the database closes. */
+  close(): Promise<void>;
+}
+
+function keyRingFrom(config: Config): KeyRing {
+  const text = config.encryptionKey ?? loadOrCreateKeyFile(config.dataDir, 'encryption.key');
+  return new KeyRing(parseKey(text));
+}
+
+/** The composition root: config -> log -> database -> keys -> server and background services. */
+export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<AreaApp> {
+  const log =
+    options.logger ?? createLogger(config.logLevel, config.nodeEnv !== 'production' && process.stdout.isTTY);
+  const roles = new Set<ProcessRole>(options.roles ?? ['api', 'worker', 'scheduler']);
+  const database =
+    options.database ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.databasePoolSize,
+    }));
+  const stopController = new AbortController();
+  try {
+    if (options.migrate ?? true) {
+      const applied = await migrateUp(database.db);
+      if (applied.length > 0)
+        log.info({ migrations: applied.map((m) => m.migrationName) }, 'database migrated');
+    }
+    const ctx: AppContext = {
+      config,
+      db: database.db,
+      dbKind: database.kind,
+      database,
+      log,
+      metrics: createMetricsRegistry(),
+      roles,
+      stopping: stopController.signal,
+      keys: keyRingFrom(config),
+      jwtSecret: new TextEncoder().encode(
+        config.jwtSecret ?? loadOrCreateKeyFile(config.dataDir, 'jwt.secret'),
+      ),
+      services: [],
+    };
+    const server = roles.has('api')
+      ? await buildServer(ctx, {
+          version: VERSION,
+          ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+        })
+      : undefined;
+    let closing: Promise<void> | undefined;
+
+    return {
+      ctx,
+      server,
+      async start() {
+        for (const service of ctx.services) await service.start();
+        if (!server) return undefined;
+        await server.listen({ port: config.port, host: config.host });
+        const address = server.server.address();
+        const port = typeof address === 'object' && address ? address.port : config.port;
+        const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+        return `http://${shownHost}:${port}`;
+      },
+      close() {
+        closing ??= (async () => {
+          stopController.abort();
+          if (server) await server.close();
+          for (const service of [...ctx.services].reverse()) {
+            try {
+              await service.stop();
+            } catch (error) {
+              log.error({ err: error, service: service.name }, 'service did not stop cleanly');
+            }
+          }
+          if (!options.database) await database.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    if (!options.database) await database.close();
+    throw error;
+  }
+}
+
+export function describeDatabase(config: Config): string {
+  return config.databaseUrl
+    ? `PostgreSQL at ${redactUrl(config.databaseUrl)}`
+    : `embedded PGlite in ${config.dataDir}`;
+}
