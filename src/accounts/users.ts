@@ -16,6 +16,8 @@ export interface CreateUserInput {
   name?: string | undefined;
   username?: string | undefined;
   admin?: boolean;
+  /** Make the instance's first user an admin (default true; tests turn it off). */
+  firstIsAdmin?: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function createUser(db: Kysely<DB>, input: CreateUserInput): Promis
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    const roleNames = input.admin || isFirst ? ['member', 'admin'] : ['member'];
+    const roleNames = input.admin || (isFirst && input.firstIsAdmin !== false) ? ['member', 'admin'] : ['member'];
     const roles = await trx.selectFrom('roles').select('id').where('name', 'in', roleNames).execute();
     if (roles.length > 0) {
       await trx
