@@ -92,7 +92,18 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       close() {
         closing ??= (async () => {
           stopController.abort();
-          if (server) await server.close();
+          if (server) {
+            // Connections that go idle after the close began (a response just sent on keep-alive)
+            // would otherwise hold the close open until their keep-alive timeout.
+            const sweep = setInterval(() => server.server.closeIdleConnections(), 50);
+            const force = setTimeout(() => server.server.closeAllConnections(), config.shutdownTimeoutMs);
+            try {
+              await server.close();
+            } finally {
+              clearInterval(sweep);
+              clearTimeout(force);
+            }
+          }
           for (const service of [...ctx.services].reverse()) {
             try {
               await service.stop();

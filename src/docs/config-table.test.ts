@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { README, readmeConfigSection, renderConfigTable } from './config-table.ts';
+
+describe('README configuration table', () => {
+  it('lists exactly the settings Area reads (run `npm run docs:config` after adding one)', () => {
+    const section = readmeConfigSection(readFileSync(README, 'utf8'));
+    expect(section).toBe(renderConfigTable());
+  });
+
+  it('starts with the two commands', () => {
+    const text = readFileSync(README, 'utf8');
+    const install = text.indexOf('npm install');
+    expect(install).toBeGreaterThan(-1);
+    expect(install).toBeLessThan(text.indexOf('npm start'));
+    expect(text.indexOf('npm start')).toBeLessThan(1500);
+    expect(text.indexOf('npm test')).toBeLessThan(1500);
+  });
+});
