@@ -2,7 +2,9 @@ import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { existsSync } from 'node:fs';
 import { lockDataDir } from './data-dir-lock.ts';
+import { readPgliteTemplate } from './pglite-template.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { DB } from './types.ts';
 
@@ -62,10 +64,13 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
 async function openPglite(dataDir: string | undefined, template: Blob | undefined): Promise<Database> {
   const release = dataDir ? lockDataDir(dataDir) : () => {};
   let pglite: PGlite;
+  const pgdata = dataDir ? path.join(dataDir, 'pgdata') : undefined;
+  // A new data directory starts from the install-time template instead of running initdb.
+  const seed = template ?? (pgdata && !existsSync(path.join(pgdata, 'PG_VERSION')) ? readPgliteTemplate() : undefined);
   try {
     pglite = await PGlite.create({
-      ...(dataDir ? { dataDir: path.join(dataDir, 'pgdata') } : {}),
-      ...(template ? { loadDataDir: template } : {}),
+      ...(pgdata ? { dataDir: pgdata } : {}),
+      ...(seed ? { loadDataDir: seed } : {}),
       parsers: { [pgliteTypes.INT8]: (value: string) => Number(value) },
     });
   } catch (error) {
