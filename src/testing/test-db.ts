@@ -39,7 +39,8 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     if (migrate && !tpl) await migrateUp(database.db);
     return { ...database, schema: undefined, url: undefined };
   }
-  const schema = `${TEST_SCHEMA_PREFIX}${randomBytes(6).toString('hex')}`;
+  // The creation time in the name lets a later run drop what an interrupted run left behind, and only that.
+  const schema = `${TEST_SCHEMA_PREFIX}${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
   try {
