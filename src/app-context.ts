@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
+import type { Catalog } from './catalog/registry.ts';
 import type { Config } from './config.ts';
 import type { KeyRing } from './connections/crypto.ts';
 import type { Database, DatabaseKind } from './db/connect.ts';
@@ -21,6 +22,8 @@ export interface AppContext {
   roles: ReadonlySet<ProcessRole>;
   /** Set when the process starts stopping; long work checks it to stop taking new work. */
   stopping: AbortSignal;
+  /** The integrations: services, triggers and actions, synced into the database at start. */
+  catalog: Catalog;
   /** Seals and opens credentials and secrets at rest. */
   keys: KeyRing;
   /** Signs access tokens. */

@@ -1,14 +1,20 @@
 import type { AppContext, ProcessRole } from './app-context.ts';
+import type { ServiceDefinition } from './catalog/define.ts';
+import { createCatalog } from './catalog/registry.ts';
+import { syncCatalog } from './catalog/sync-catalog.ts';
 import { type Config, redactUrl } from './config.ts';
-import { KeyRing, parseKey } from './connections/crypto.ts';
+import { keyRingFromConfig } from './connections/key-ring-from-config.ts';
 import { type Database, openDatabase } from './db/connect.ts';
 import { migrateUp } from './db/migrator.ts';
+import { engineOf } from './engine/engine.ts';
 import { createMetricsRegistry } from './http/metrics.ts';
 import type { App } from './http/route-module.ts';
 import { buildServer, type ServerOptions } from './http/server.ts';
+import { allServices } from './integrations/all-services.ts';
 import { loadOrCreateKeyFile } from './lib/key-file.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { VERSION } from './lib/version.ts';
+import { healthCheckService } from './system/health-check-service.ts';
 
 export interface CreateAppOptions {
   roles?: readonly ProcessRole[];
@@ -18,6 +24,8 @@ export interface CreateAppOptions {
   /** An already open database (tests); otherwise opened from the config. */
   database?: Database;
   extraRoutes?: ServerOptions['extraRoutes'];
+  /** The integrations of the catalog (default: every service this build ships). */
+  integrations?: readonly ServiceDefinition[];
 }
 
 export interface AreaApp {
@@ -28,11 +36,6 @@ export interface AreaApp {
   start(): Promise<string | undefined>;
   /** Graceful stop: no new work, in-flight requests and runs finish, then the database closes. */
   close(): Promise<void>;
-}
-
-function keyRingFrom(config: Config): KeyRing {
-  const text = config.encryptionKey ?? loadOrCreateKeyFile(config.dataDir, 'encryption.key');
-  return new KeyRing(parseKey(text));
 }
 
 /** The composition root: config -> log -> database -> keys -> server and background services. */
@@ -54,6 +57,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       if (applied.length > 0)
         log.info({ migrations: applied.map((m) => m.migrationName) }, 'database migrated');
     }
+    const catalog = createCatalog(options.integrations ?? allServices);
+    await syncCatalog(database.db, catalog);
     const ctx: AppContext = {
       config,
       db: database.db,
@@ -63,12 +68,16 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       metrics: createMetricsRegistry(),
       roles,
       stopping: stopController.signal,
-      keys: keyRingFrom(config),
+      keys: keyRingFromConfig(config),
       jwtSecret: new TextEncoder().encode(
         config.jwtSecret ?? loadOrCreateKeyFile(config.dataDir, 'jwt.secret'),
       ),
       services: [],
+      catalog,
     };
+    if (roles.has('scheduler')) ctx.services.push(healthCheckService(ctx));
+    // The job queue for every role; the worker and the scheduler by role.
+    ctx.services.push(...engineOf(ctx).services);
     const server = roles.has('api')
       ? await buildServer(ctx, {
           version: VERSION,

@@ -72,7 +72,8 @@ export async function createUser(db: Kysely<DB>, input: CreateUserInput): Promis
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    const roleNames = input.admin || (isFirst && input.firstIsAdmin !== false) ? ['member', 'admin'] : ['member'];
+    const roleNames =
+      input.admin || (isFirst && input.firstIsAdmin !== false) ? ['member', 'admin'] : ['member'];
     const roles = await trx.selectFrom('roles').select('id').where('name', 'in', roleNames).execute();
     if (roles.length > 0) {
       await trx

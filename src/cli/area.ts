@@ -10,6 +10,8 @@ import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from '../db/seed.ts';
 import { AppError } from '../http/errors.ts';
 import { loadOrCreateKeyFile } from '../lib/key-file.ts';
 import { VERSION } from '../lib/version.ts';
+import { registerKeysCommand } from './keys-command.ts';
+import { registerWorkflowCommands } from './workflow-command.ts';
 import { createApp, describeDatabase } from '../main.ts';
 
 /** A failure the user can fix: printed as one line, exit code 1, no stack trace. */
@@ -218,6 +220,8 @@ export function buildCli(): Command {
       },
     );
 
+  registerKeysCommand(program);
+  registerWorkflowCommands(program);
   return program;
 }
 

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { verifyAccessToken } from '../accounts/access-tokens.ts';
 import { hashApiKey, looksLikeApiKey } from '../accounts/api-key-format.ts';
+import { apiKeyUsageOf } from '../accounts/api-key-usage.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from './errors.ts';
 
@@ -85,7 +86,8 @@ export async function authenticate(deps: AuthDeps, request: FastifyRequest): Pro
     if (row.expires_at && row.expires_at.getTime() <= Date.now()) {
       throw new AppError('unauthorized', 'The API key has expired');
     }
-    deps.onApiKeyUsed?.(row.id);
+    if (deps.onApiKeyUsed) deps.onApiKeyUsed(row.id);
+    else apiKeyUsageOf(deps.db)?.note(row.id);
     const scopes = row.permissions;
     return {
       userId: row.user_id,

@@ -1,0 +1,332 @@
+/**
+ * The engine benchmark: `npm run bench`. Runs Area in a process of its own (all roles), the load
+ * in another (autocannon), and a local HTTP sink here; prints one line per scenario and database.
+ * PostgreSQL is used when DATABASE_URL is set (a schema of its own, dropped afterwards).
+ * BENCH_SECONDS shortens the load phases (default 20).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { createUser } from '../src/accounts/users.ts';
+import { type Database, openDatabase } from '../src/db/connect.ts';
+import { migrateUp } from '../src/db/migrator.ts';
+import { definition, insertPublishedWorkflow } from '../src/engine/engine-fixtures.ts';
+import { createOwnSchemaDatabase } from '../src/engine/own-schema.ts';
+import { type AreaProcess, startAreaProcess } from '../src/engine/process-harness.ts';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
+const AUTOCANNON = fileURLToPath(new URL('../node_modules/.bin/autocannon', import.meta.url));
+const SCHEDULES = 10_000;
+
+// The sink: counts what the runs POST to it, per scenario.
+const sinkCounts = new Map<string, number>();
+const sink = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    const key = req.url ?? '/';
+    sinkCounts.set(key, (sinkCounts.get(key) ?? 0) + 1);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
+  });
+});
+await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+const sinkBase = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+
+const lines: string[] = [];
+function report(line: string): void {
+  lines.push(line);
+  process.stdout.write(`${line}\n`);
+}
+
+function rssOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / 100;
+}
+
+interface Cannon {
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  errors: number;
+}
+
+function autocannon(url: string, connections: number, seconds: number, body: string): Promise<Cannon> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      AUTOCANNON,
+      [
+        '-c',
+        String(connections),
+        '-d',
+        String(seconds),
+        '-m',
+        'POST',
+        '-H',
+        'content-type=application/json',
+        '-b',
+        body,
+        '--json',
+        url,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.on('exit', () => {
+      try {
+        const r = JSON.parse(out) as {
+          requests: { average: number };
+          latency: { p50: number; p99: number };
+          errors: number;
+          timeouts: number;
+          non2xx: number;
+          '2xx': number;
+          duration: number;
+        };
+        resolve({
+          rps: Math.round(r['2xx'] / r.duration),
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+          ok: r['2xx'],
+          errors: r.errors + r.timeouts + r.non2xx,
+        });
+      } catch (error) {
+        reject(new Error(`autocannon output not readable: ${out.slice(0, 300)} ${String(error)}`));
+      }
+    });
+  });
+}
+
+const webhook = (respondWith: 'accepted' | 'workflow_output', sinkPath: string) =>
+  definition({ key: 'hook', service: 'webhook', component: 'catch_hook', config: { respondWith } }, [
+    {
+      key: 'build',
+      service: 'transform',
+      component: 'build',
+      config: { fields: { text: '{{ trigger.body.user }} paid {{ trigger.body.amount }}' } },
+    },
+    {
+      key: 'post',
+      service: 'http',
+      component: 'request',
+      config: { method: 'POST', url: `${sinkBase}${sinkPath}`, body: '{{ steps.build.data }}' },
+    },
+  ]);
+
+interface Seeded {
+  userId: string;
+  done: { id: string; token: string };
+  atOnce: { id: string; token: string };
+  latency: { id: string; token: string };
+}
+
+async function seed(db: Database['db'], tag: string): Promise<Seeded> {
+  const user = await createUser(db, { email: `bench-${tag}-${Date.now()}@example.com`, name: 'Bench' });
+  await db.updateTable('users').set({ credits_limit: 100_000_000 }).where('id', '=', user.id).execute();
+  const make = async (respondWith: 'accepted' | 'workflow_output', sinkPath: string) => {
+    const wf = await insertPublishedWorkflow(db, user.id, webhook(respondWith, sinkPath));
+    return { id: wf.id, token: wf.webhookToken };
+  };
+  return {
+    userId: user.id,
+    done: await make('workflow_output', `/s1-${tag}`),
+    atOnce: await make('accepted', `/s2-${tag}`),
+    latency: await make('accepted', `/s3-${tag}`),
+  };
+}
+
+async function seedSchedules(db: Database['db'], userId: string, sinkPath: string): Promise<void> {
+  const def = definition(
+    { key: 'tick', service: 'schedule', component: 'cron', config: { expression: '* * * * *' } },
+    [{ key: 'noop', service: 'probe', component: 'flaky', config: { value: 1 } }],
+  );
+  void sinkPath;
+  await sql`
+    WITH w AS (
+      INSERT INTO workflows (user_id, name, status, version, active_version)
+      SELECT ${userId}, 'every minute ' || g, 'active', 1, 1 FROM generate_series(1, ${SCHEDULES}::int) g
+      RETURNING id)
+    INSERT INTO workflow_versions (workflow_id, version, name, definition, created_by)
+    SELECT id, 1, 'every minute', ${JSON.stringify(def)}::jsonb, ${userId} FROM w`.execute(db);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+
+async function waitForSink(key: string, count: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while ((sinkCounts.get(key) ?? 0) < count) {
+    if (Date.now() > deadline) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+/** Scenarios 5, 1, 2, 3 against one running Area. */
+async function loadScenarios(kind: string, area: AreaProcess, coldWallMs: number, s: Seeded): Promise<void> {
+  const pid = area.child.pid as number;
+  await sleep(Number(process.env['BENCH_IDLE_SECONDS'] ?? 30) * 1000);
+  const idleRss = rssOf(pid, 'VmRSS');
+
+  // 1. respond when done, concurrency 10 then 50, each after a short warm-up.
+  const body = JSON.stringify({ user: 'u1', amount: 42 });
+  const doneUrl = `${area.url}/hooks/${s.done.token}`;
+  const s1Key = `/s1-${kind}`;
+  for (const c of [10, 50]) {
+    await autocannon(doneUrl, c, 3, body);
+    const before = sinkCounts.get(s1Key) ?? 0;
+    const r = await autocannon(doneUrl, c, SECONDS, body);
+    await sleep(500);
+    const sunk = (sinkCounts.get(s1Key) ?? 0) - before;
+    report(
+      `${kind} s1 webhook->transform->POST, respond when done, c=${c}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, sink ${sunk} / ok ${r.ok}${sunk === r.ok ? '' : ' (MISMATCH)'}`,
+    );
+  }
+  const peakRss = rssOf(pid, 'VmHWM');
+
+  // 2. respond at once: accepted rate, then the time until every accepted run has posted to the sink.
+  const s2Key = `/s2-${kind}`;
+  const started = Date.now();
+  const r2 = await autocannon(`${area.url}/hooks/${s.atOnce.token}`, 50, Math.min(SECONDS, 10), body);
+  const drained = await waitForSink(s2Key, r2.ok, 300_000);
+  const allDone = ((Date.now() - started) / 1000).toFixed(1);
+  report(
+    `${kind} s2 respond at once, c=50: ${r2.rps} accepted/s (${r2.ok} runs, errors ${r2.errors}), all done ${drained ? 'after' : 'NOT done after'} ${allDone} s (load ${Math.min(SECONDS, 10)} s)`,
+  );
+
+  // 3. low load: one event every 20 ms; latency from receipt to the first step's start (read afterwards).
+  const s3Key = `/s3-${kind}`;
+  for (let i = 0; i < 200; i++) {
+    await fetch(`${area.url}/hooks/${s.latency.token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    await sleep(20);
+  }
+  await waitForSink(s3Key, 200, 30_000);
+  report(
+    `${kind} s5 cold start ${area.readyMs} ms to ready (${coldWallMs} ms from spawn), idle RSS ${idleRss} MB after 30 s, peak RSS ${peakRss} MB in s1`,
+  );
+}
+
+async function latencyReport(kind: string, db: Database['db'], workflowId: string): Promise<void> {
+  const rows = await sql<{ ms: number }>`
+    SELECT extract(epoch FROM (s.started_at - (e.trigger_data ->> 'receivedAt')::timestamptz)) * 1000 AS ms
+    FROM executions e JOIN execution_steps s ON s.execution_id = e.id AND s.node_key = 'build'
+    WHERE e.workflow_id = ${workflowId}`.execute(db);
+  const values = rows.rows.map((r) => Number(r.ms));
+  report(
+    `${kind} s3 event -> first step start at low load (${values.length} runs): p50 ${percentile(values, 50).toFixed(1)} ms, p99 ${percentile(values, 99).toFixed(1)} ms`,
+  );
+}
+
+async function recordCheck(kind: string, db: Database['db'], s: Seeded): Promise<void> {
+  const rows = await sql<{ status: string; runs: number; steps: number }>`
+    SELECT e.status, count(DISTINCT e.id)::int AS runs, count(s.id)::int AS steps
+    FROM executions e LEFT JOIN execution_steps s ON s.execution_id = e.id
+    WHERE e.workflow_id IN (${s.done.id}, ${s.atOnce.id}, ${s.latency.id}) GROUP BY e.status`.execute(db);
+  report(
+    `${kind} record check: ${rows.rows.map((r) => `${r.runs} runs ${r.status} with ${r.steps} steps`).join(', ')}`,
+  );
+}
+
+/** Scenario 4 against an Area whose database holds 10,000 every-minute schedules. */
+async function scheduleScenario(kind: string, area: AreaProcess, db: () => Promise<Database>): Promise<void> {
+  const pid = area.child.pid as number;
+  let slot = Math.ceil(Date.now() / 60_000) * 60_000;
+  if (slot - Date.now() < 8_000) slot += 60_000;
+  await sleep(slot - Date.now() - 2_000);
+  const cpuBefore = cpuSecondsOf(pid);
+  await sleep(30_000);
+  const cpu = cpuSecondsOf(pid) - cpuBefore;
+  await area.stop();
+  const database = await db();
+  try {
+    const key = `schedule:${new Date(slot).toISOString()}`;
+    const rows = await sql<{ fired: number; started: number | null }>`
+      SELECT extract(epoch FROM created_at) * 1000 - ${slot}::bigint AS fired,
+             extract(epoch FROM started_at) * 1000 - ${slot}::bigint AS started
+      FROM executions WHERE idempotency_key = ${key}`.execute(database.db);
+    const fired = rows.rows.map((r) => Number(r.fired));
+    const started = rows.rows.filter((r) => r.started !== null).map((r) => Number(r.started));
+    report(
+      `${kind} s4 ${SCHEDULES} every-minute schedules: ${fired.length} fired, p99 lag slot->fired ${percentile(fired, 99).toFixed(0)} ms, slot->run start p50 ${percentile(started, 50).toFixed(0)} ms p99 ${percentile(started, 99).toFixed(0)} ms (${started.length} started), CPU ${cpu.toFixed(1)} s in the 30 s around the slot`,
+    );
+  } finally {
+    await database.close();
+  }
+}
+
+async function benchPglite(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'area-bench-'));
+  const env = { DATA_DIR: dataDir, WORKER_CONCURRENCY: '50' };
+  try {
+    let database = await openDatabase({ dataDir });
+    await migrateUp(database.db);
+    const seeded = await seed(database.db, 'pglite');
+    await database.close();
+
+    const spawned = Date.now();
+    let area = await startAreaProcess('api,worker,scheduler', env);
+    await loadScenarios('pglite', area, Date.now() - spawned, seeded);
+    await area.stop();
+    database = await openDatabase({ dataDir });
+    await latencyReport('pglite', database.db, seeded.latency.id);
+    await recordCheck('pglite', database.db, seeded);
+    await seedSchedules(database.db, seeded.userId, '/s4');
+    await database.close();
+
+    area = await startAreaProcess('api,worker,scheduler', env);
+    await scheduleScenario('pglite', area, () => openDatabase({ dataDir }));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function benchPostgres(url: string): Promise<void> {
+  const db = await createOwnSchemaDatabase(url, 'area_bench_');
+  const env = { ...db.env, WORKER_CONCURRENCY: '50', DATABASE_POOL_SIZE: '20' };
+  try {
+    const seeded = await seed(db.db, 'postgres');
+    const spawned = Date.now();
+    let area = await startAreaProcess('api,worker,scheduler', env);
+    await loadScenarios('postgres', area, Date.now() - spawned, seeded);
+    await area.stop();
+    await latencyReport('postgres', db.db, seeded.latency.id);
+    await recordCheck('postgres', db.db, seeded);
+    await seedSchedules(db.db, seeded.userId, '/s4');
+    area = await startAreaProcess('api,worker,scheduler', env);
+    await scheduleScenario('postgres', area, async () => openDatabase({ databaseUrl: db.url }));
+  } finally {
+    await db.close();
+  }
+}
+
+const only = process.env['BENCH_ONLY'];
+if (only !== 'postgres') await benchPglite();
+const pgUrl = process.env['DATABASE_URL'];
+if (only !== 'pglite') {
+  if (pgUrl) await benchPostgres(pgUrl);
+  else report('postgres: skipped (set DATABASE_URL to benchmark PostgreSQL)');
+}
+sink.close();
+process.stdout.write(`\n${lines.join('\n')}\n`);

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coreServices } from '../integrations/core-services.ts';
+import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { createCatalog } from './registry.ts';
+import { syncCatalog } from './sync-catalog.ts';
+import { createSchemaAjv } from './validate-services.ts';
+
+const CORE = ['schedule', 'webhook', 'manual', 'http', 'logic', 'transform', 'email'];
+
+describe('the catalog', () => {
+  it('holds every core service with schemas Ajv compiles and samples that match their output', () => {
+    const catalog = createCatalog(coreServices);
+    expect(catalog.services().map((s) => s.key)).toEqual(expect.arrayContaining(CORE));
+    const ajv = createSchemaAjv();
+    for (const service of catalog.services()) {
+      ajv.compile(service.authSchema);
+      for (const component of service.components) {
+        ajv.compile(component.configSchema);
+        const output = ajv.compile(component.outputSchema);
+        expect(output(component.sampleOutput), `${component.ref}: ${ajv.errorsText(output.errors)}`).toBe(
+          true,
+        );
+      }
+    }
+    expect(catalog.component('http', 'request')?.kind).toBe('action');
+    expect(catalog.componentByRef('schedule.cron')?.mode).toBe('schedule');
+    expect(catalog.componentByRef('logic.condition')?.flow).toBe('condition');
+  });
+
+  it('rejects duplicate keys and samples that do not match', () => {
+    const [first] = coreServices;
+    expect(() => createCatalog([first!, first!])).toThrow(/duplicate key/);
+    const broken = {
+      ...first!,
+      key: 'broken',
+      name: 'Broken',
+      triggers: [{ ...first!.triggers[0]!, sampleOutput: { firedAt: 12 } }],
+    };
+    expect(() => createCatalog([broken])).toThrow(/sampleOutput does not match/);
+  });
+
+  it('emits required, placeholder, pattern and display order', () => {
+    const schema = createCatalog(coreServices).componentByRef('schedule.daily_at')!.configSchema as {
+      required: string[];
+      properties: Record<string, Record<string, unknown>>;
+    };
+    expect(schema.required).toEqual(['time']);
+    expect(schema.properties['time']).toMatchObject({ placeholder: '09:00', 'x-order': 0, type: 'string' });
+    expect(schema.properties['time']!['pattern']).toBeTypeOf('string');
+    expect(schema.properties['timezone']).toMatchObject({ 'x-order': 1, default: 'UTC' });
+  });
+});
+
+describe('the catalog sync', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('writes services, components and templates, and records their ids', async () => {
+    const services = await t.ctx.db.selectFrom('services').select(['key', 'id', 'is_active']).execute();
+    expect(services.map((s) => s.key)).toEqual(expect.arrayContaining(CORE));
+    const request = t.ctx.catalog.component('http', 'request')!;
+    expect(request.id).toBeTypeOf('string');
+    expect(t.ctx.catalog.componentById(request.id!)).toBe(request);
+    const row = await t.ctx.db
+      .selectFrom('components')
+      .selectAll()
+      .where('id', '=', request.id!)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ kind: 'action', key: 'request', is_active: true, trigger_mode: null });
+    const templates = await t.ctx.db.selectFrom('integration_templates').select('template_name').execute();
+    expect(templates.length).toBeGreaterThanOrEqual(CORE.length);
+  });
+
+  it('marks a component dropped from the code inactive and keeps its row', async () => {
+    const logic = coreServices.find((s) => s.key === 'logic')!;
+    const without = coreServices.map((s) =>
+      s.key === 'logic' ? { ...logic, actions: logic.actions.filter((a) => a.key !== 'delay') } : s,
+    );
+    const catalog = createCatalog(without);
+    await syncCatalog(t.ctx.db, catalog);
+    const delay = await t.ctx.db
+      .selectFrom('components')
+      .innerJoin('services', 'services.id', 'components.service_id')
+      .select(['components.is_active'])
+      .where('services.key', '=', 'logic')
+      .where('components.key', '=', 'delay')
+      .executeTakeFirstOrThrow();
+    expect(delay.is_active).toBe(false);
+    await syncCatalog(t.ctx.db, createCatalog(coreServices));
+    const again = await t.ctx.db
+      .selectFrom('components')
+      .select('is_active')
+      .where('id', '=', t.ctx.catalog.componentByRef('logic.delay')!.id!)
+      .executeTakeFirstOrThrow();
+    expect(again.is_active).toBe(true);
+  });
+});

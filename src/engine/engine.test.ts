@@ -1,0 +1,581 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { createTestUser, type TestUser } from '../testing/test-users.ts';
+import type { DefinitionNode, WorkflowDefinition } from '../workflows/definition.ts';
+import { engineOf } from './engine.ts';
+import {
+  attachTestCatalog,
+  definition,
+  failingFeeds,
+  feeds,
+  insertPublishedWorkflow,
+  openGate,
+} from './engine-fixtures.ts';
+import { Poller } from './poller.ts';
+import { pruneExecutions } from './retention.ts';
+
+const webhookTrigger = (respondWith: 'accepted' | 'workflow_output' = 'workflow_output') => ({
+  key: 'hook',
+  service: 'webhook',
+  component: 'catch_hook',
+  config: { respondWith },
+});
+const manualTrigger = { key: 'start', service: 'manual', component: 'run', config: {} };
+
+let t: TestApp;
+let user: TestUser;
+let sink: Server;
+let sinkUrl: string;
+const received: unknown[] = [];
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not reached: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const execution = (id: string) =>
+  t.ctx.db.selectFrom('executions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const steps = (id: string) =>
+  t.ctx.db
+    .selectFrom('execution_steps')
+    .selectAll()
+    .where('execution_id', '=', id)
+    .orderBy('started_at')
+    .execute();
+const finished = (id: string) =>
+  until(
+    () => execution(id),
+    (e) => ['success', 'failed', 'skipped', 'cancelled'].includes(e.status),
+  );
+
+async function publish(def: WorkflowDefinition) {
+  return insertPublishedWorkflow(t.ctx.db, user.id, def);
+}
+
+async function runManual(workflowId: string, input: unknown = {}, wait = true) {
+  const response = await t.server.inject({
+    method: 'POST',
+    url: `/api/v1/workflows/${workflowId}/run`,
+    headers: user.headers,
+    payload: { input, wait },
+  });
+  return response;
+}
+
+beforeAll(async () => {
+  sink = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      received.push(JSON.parse(body || 'null'));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, count: received.length }));
+    });
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+  sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/sink`;
+  t = await createTestApp({ env: { PORT: '0' }, roles: ['api', 'worker', 'scheduler'] });
+  attachTestCatalog(t.ctx);
+  await t.app.start();
+  user = await createTestUser(t);
+}, 60_000);
+
+afterAll(async () => {
+  await t?.close();
+  await new Promise((r) => sink?.close(r));
+});
+
+describe('webhook runs', () => {
+  it('runs transform then HTTP POST and answers with the output when done', async () => {
+    const wf = await publish(
+      definition(webhookTrigger(), [
+        {
+          key: 'build',
+          service: 'transform',
+          component: 'build',
+          config: {
+            fields: {
+              text: '{{ trigger.body.user }} paid {{ trigger.body.amount }}',
+              amount: '{{ trigger.body.amount }}',
+            },
+          },
+        },
+        {
+          key: 'post',
+          service: 'http',
+          component: 'request',
+          config: { method: 'POST', url: sinkUrl, body: '{{ steps.build.data }}' },
+        },
+      ]),
+    );
+    const response = await t.server.inject({
+      method: 'POST',
+      url: `/hooks/${wf.webhookToken}`,
+      payload: { user: 'u1', amount: 42 },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(received.at(-1)).toEqual({ text: 'u1 paid 42', amount: 42 });
+    const id = response.headers['x-area-execution-id'] as string;
+    const run = await execution(id);
+    expect(run).toMatchObject({ status: 'success', mode: 'webhook', completed_steps: 2, failed_steps: 0 });
+    const recorded = await steps(id);
+    expect(recorded.map((s) => [s.node_key, s.status, s.attempt_count])).toEqual([
+      ['build', 'success', 1],
+      ['post', 'success', 1],
+    ]);
+    const counters = await t.ctx.db
+      .selectFrom('workflows')
+      .selectAll()
+      .where('id', '=', wf.id)
+      .executeTakeFirstOrThrow();
+    expect(counters).toMatchObject({ triggered_count: 1, successful_executions: 1, failed_executions: 0 });
+    expect(counters.average_duration_ms).not.toBeNull();
+  });
+
+  it('makes one run for repeated deliveries with the same idempotency key', async () => {
+    const wf = await publish(
+      definition(webhookTrigger('accepted'), [
+        { key: 'echo', service: 'probe', component: 'flaky', config: { value: '{{ trigger.body.n }}' } },
+      ]),
+    );
+    const send = () =>
+      t.server.inject({
+        method: 'POST',
+        url: `/hooks/${wf.webhookToken}`,
+        headers: { 'idempotency-key': 'delivery-1' },
+        payload: { n: 1 },
+      });
+    const [a, b] = await Promise.all([send(), send()]);
+    const c = await send();
+    expect([a.statusCode, b.statusCode, c.statusCode]).toEqual([202, 202, 202]);
+    const ids = new Set([a, b, c].map((r) => r.json().executionId));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids] as [string];
+    await finished(id);
+    const runs = await t.ctx.db
+      .selectFrom('executions')
+      .select('id')
+      .where('workflow_id', '=', wf.id)
+      .execute();
+    expect(runs).toHaveLength(1);
+    const counters = await t.ctx.db
+      .selectFrom('workflows')
+      .selectAll()
+      .where('id', '=', wf.id)
+      .executeTakeFirstOrThrow();
+    expect(counters.triggered_count).toBe(1);
+  });
+
+  it('answers 404 for an unknown token and for a paused workflow', async () => {
+    const unknown = await t.server.inject({
+      method: 'POST',
+      url: '/hooks/abcdefghijklmnopqrstuvwxyz',
+      payload: {},
+    });
+    expect(unknown.statusCode).toBe(404);
+    const wf = await insertPublishedWorkflow(t.ctx.db, user.id, definition(webhookTrigger(), []), {
+      status: 'paused',
+    });
+    const paused = await t.server.inject({ method: 'POST', url: `/hooks/${wf.webhookToken}`, payload: {} });
+    expect(paused.statusCode).toBe(404);
+  });
+});
+
+describe('flow control', () => {
+  const condition = (value: string): DefinitionNode => ({
+    key: 'check',
+    type: 'condition',
+    service: 'logic',
+    component: 'condition',
+    config: { conditions: [{ left: value, operator: 'equals', right: 'yes' }] },
+  });
+  const probe = (key: string, extra: Record<string, unknown> = {}): DefinitionNode => ({
+    key,
+    service: 'probe',
+    component: 'flaky',
+    config: { value: key, ...extra },
+  });
+
+  it('follows the true or the false branch of a condition', async () => {
+    const wf = await publish(
+      definition(
+        manualTrigger,
+        [condition('{{ trigger.input.answer }}'), probe('yes_branch'), probe('no_branch')],
+        [
+          { from: 'start', to: 'check' },
+          { from: 'check', to: 'yes_branch', when: 'true' },
+          { from: 'check', to: 'no_branch', when: 'false' },
+        ],
+      ),
+    );
+    const yes = await runManual(wf.id, { answer: 'yes' });
+    expect(yes.statusCode).toBe(200);
+    expect(yes.json()).toMatchObject({ status: 'success', output: { value: 'yes_branch' } });
+    expect((await steps(yes.json().executionId)).map((s) => s.node_key)).toEqual(['check', 'yes_branch']);
+    const no = await runManual(wf.id, { answer: 'no' });
+    expect((await steps(no.json().executionId)).map((s) => s.node_key)).toEqual(['check', 'no_branch']);
+  });
+
+  it('ends the run as skipped when a filter does not pass', async () => {
+    const wf = await publish(
+      definition(manualTrigger, [
+        {
+          key: 'only_big',
+          type: 'filter',
+          service: 'logic',
+          component: 'filter',
+          config: {
+            conditions: [{ left: '{{ trigger.input.total }}', operator: 'greater_than', right: 100 }],
+          },
+        },
+        probe('after'),
+      ]),
+    );
+    const small = await runManual(wf.id, { total: 5 });
+    expect(small.json()).toMatchObject({ status: 'skipped' });
+    expect((await steps(small.json().executionId)).map((s) => s.node_key)).toEqual(['only_big']);
+    const big = await runManual(wf.id, { total: 500 });
+    expect(big.json()).toMatchObject({ status: 'success', output: { value: 'after' } });
+  });
+
+  it('retries a failing step with backoff until it succeeds', async () => {
+    const wf = await publish(
+      definition(manualTrigger, [
+        {
+          ...probe('flaky', { failures: 2 }),
+          retry: { maxAttempts: 3, backoff: 'exponential', delayMs: 10 },
+        },
+      ]),
+    );
+    const run = await runManual(wf.id);
+    expect(run.json()).toMatchObject({ status: 'success' });
+    const [step] = await steps(run.json().executionId);
+    expect(step).toMatchObject({ node_key: 'flaky', status: 'success', attempt_count: 3 });
+  });
+
+  it('fails the run at a step without an error edge, and follows an error edge when there is one', async () => {
+    const failing = await publish(
+      definition(manualTrigger, [probe('boom', { failures: 5 }), probe('never')]),
+    );
+    const failed = await runManual(failing.id);
+    expect(failed.json()).toMatchObject({ status: 'failed', errorNodeKey: 'boom' });
+    expect(failed.json().errorMessage).toContain('planned failure');
+    const handled = await publish(
+      definition(
+        manualTrigger,
+        [probe('boom', { failures: 5 }), probe('recover'), probe('normal')],
+        [
+          { from: 'start', to: 'boom' },
+          { from: 'boom', to: 'recover', when: 'error' },
+          { from: 'boom', to: 'normal' },
+        ],
+      ),
+    );
+    const recovered = await runManual(handled.id);
+    expect(recovered.json()).toMatchObject({ status: 'success', output: { value: 'recover' } });
+    const recorded = await steps(recovered.json().executionId);
+    expect(recorded.map((s) => [s.node_key, s.status])).toEqual([
+      ['boom', 'failed'],
+      ['recover', 'success'],
+    ]);
+    const counters = await t.ctx.db
+      .selectFrom('workflows')
+      .selectAll()
+      .where('id', '=', failing.id)
+      .executeTakeFirstOrThrow();
+    expect(counters).toMatchObject({ successful_executions: 0, failed_executions: 1 });
+  });
+
+  it('waits in a delay as a delayed job and resumes after it', async () => {
+    const wf = await publish(
+      definition(manualTrigger, [
+        {
+          key: 'pause',
+          type: 'delay',
+          service: 'logic',
+          component: 'delay',
+          config: { mode: 'for', amount: 1, unit: 'seconds' },
+        },
+        probe('after_pause'),
+      ]),
+    );
+    const started = await runManual(wf.id, {}, false);
+    expect(started.statusCode).toBe(202);
+    const id = started.json().executionId as string;
+    await until(
+      () => execution(id),
+      (e) => e.status === 'waiting',
+    );
+    const run = await finished(id);
+    expect(run.status).toBe('success');
+    expect((await steps(id)).map((s) => [s.node_key, s.status])).toEqual([
+      ['pause', 'success'],
+      ['after_pause', 'success'],
+    ]);
+  });
+
+  it('cancels a running step through its signal', async () => {
+    const wf = await publish(
+      definition(manualTrigger, [{ key: 'stuck', service: 'probe', component: 'hang', config: {} }]),
+    );
+    const started = await runManual(wf.id, {}, false);
+    const id = started.json().executionId as string;
+    await until(
+      () => steps(id),
+      () => true,
+    );
+    await until(
+      () => execution(id),
+      (e) => e.status === 'running',
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const cancel = await t.server.inject({
+      method: 'POST',
+      url: `/api/v1/executions/${id}/cancel`,
+      headers: user.headers,
+    });
+    expect(cancel.statusCode).toBe(200);
+    await until(
+      () => steps(id),
+      (s) => s[0]?.status === 'cancelled',
+    );
+    expect((await execution(id)).status).toBe('cancelled');
+  });
+});
+
+describe('credits', () => {
+  it('records a run over the credit limit as skipped with the reason', async () => {
+    const poor = await createTestUser(t);
+    await t.ctx.db
+      .updateTable('users')
+      .set({ credits_limit: 1, credits_used: 0 })
+      .where('id', '=', poor.id)
+      .execute();
+    const wf = await insertPublishedWorkflow(t.ctx.db, poor.id, definition(manualTrigger, []));
+    const run = (wait: boolean) =>
+      t.server.inject({
+        method: 'POST',
+        url: `/api/v1/workflows/${wf.id}/run`,
+        headers: poor.headers,
+        payload: { wait },
+      });
+    expect((await run(true)).json().status).toBe('success');
+    const over = await run(false);
+    const skipped = await execution(over.json().executionId);
+    expect(skipped.status).toBe('skipped');
+    expect(skipped.error_message).toContain('credit');
+    const account = await t.ctx.db
+      .selectFrom('users')
+      .select('credits_used')
+      .where('id', '=', poor.id)
+      .executeTakeFirstOrThrow();
+    expect(account.credits_used).toBe(1);
+  });
+});
+
+describe('executions API', () => {
+  it('lists with filters and keyset pages, reads steps and logs, retries, re-runs and deletes', async () => {
+    const gateName = `gate-${Date.now()}`;
+    openGate('open');
+    const wf = await publish(
+      definition(manualTrigger, [
+        { key: 'first', service: 'probe', component: 'flaky', config: { value: 1 } },
+        { key: 'second', service: 'probe', component: 'gate', config: { name: '{{ trigger.input.gate }}' } },
+      ]),
+    );
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++)
+      ids.push((await runManual(wf.id, { gate: i === 0 ? gateName : 'open' })).json().executionId);
+    openGate(gateName);
+
+    const page1 = await t.server.inject({
+      url: `/api/v1/executions?workflowId=${wf.id}&limit=2`,
+      headers: user.headers,
+    });
+    expect(page1.statusCode).toBe(200);
+    expect(page1.json().items.map((e: { id: string }) => e.id)).toEqual([ids[2], ids[1]]);
+    const page2 = await t.server.inject({
+      url: `/api/v1/executions?workflowId=${wf.id}&limit=2&cursor=${page1.json().nextCursor}`,
+      headers: user.headers,
+    });
+    expect(page2.json()).toEqual({
+      items: [expect.objectContaining({ id: ids[0], status: 'failed' })],
+      nextCursor: null,
+    });
+    const failedOnly = await t.server.inject({
+      url: `/api/v1/executions?workflowId=${wf.id}&status=failed`,
+      headers: user.headers,
+    });
+    expect(failedOnly.json().items).toHaveLength(1);
+
+    const detail = await t.server.inject({ url: `/api/v1/executions/${ids[0]}`, headers: user.headers });
+    expect(detail.json()).toMatchObject({
+      status: 'failed',
+      errorNodeKey: 'second',
+      triggerData: { input: { gate: gateName } },
+    });
+    expect(detail.json().steps.map((s: { nodeKey: string }) => s.nodeKey)).toEqual(['first', 'second']);
+    expect(detail.json().logs.length).toBeGreaterThan(0);
+
+    const rerun = await t.server.inject({
+      method: 'POST',
+      url: `/api/v1/executions/${ids[0]}/rerun`,
+      headers: user.headers,
+    });
+    expect(rerun.statusCode).toBe(202);
+    const rerunId = rerun.json().executionId as string;
+    const rerunRun = await finished(rerunId);
+    expect(rerunRun).toMatchObject({ status: 'success', retry_of: ids[0], mode: 'rerun' });
+    const copied = await steps(rerunId);
+    const originalFirst = (await steps(ids[0] as string))[0];
+    // The step that had succeeded is carried over, not run again.
+    expect(copied.find((s) => s.node_key === 'first')?.started_at).toEqual(originalFirst?.started_at);
+
+    const retry = await t.server.inject({
+      method: 'POST',
+      url: `/api/v1/executions/${ids[1]}/retry`,
+      headers: user.headers,
+    });
+    const retried = await finished(retry.json().executionId);
+    expect(retried).toMatchObject({ status: 'success', retry_of: ids[1], mode: 'retry' });
+
+    const other = await createTestUser(t);
+    const hidden = await t.server.inject({ url: `/api/v1/executions/${ids[0]}`, headers: other.headers });
+    expect(hidden.statusCode).toBe(404);
+
+    const removed = await t.server.inject({
+      method: 'DELETE',
+      url: `/api/v1/executions/${ids[0]}`,
+      headers: user.headers,
+    });
+    expect(removed.statusCode).toBe(204);
+    const gone = await t.server.inject({ url: `/api/v1/executions/${ids[0]}`, headers: user.headers });
+    expect(gone.statusCode).toBe(404);
+  });
+});
+
+describe('schedules', () => {
+  it('fires an interval schedule once per slot', async () => {
+    const wf = await publish(
+      definition(
+        { key: 'tick', service: 'schedule', component: 'interval', config: { every: 1, unit: 'seconds' } },
+        [],
+      ),
+    );
+    const runs = await until(
+      () =>
+        t.ctx.db
+          .selectFrom('executions')
+          .select(['idempotency_key', 'mode'])
+          .where('workflow_id', '=', wf.id)
+          .execute(),
+      (rows) => rows.length >= 2,
+    );
+    expect(runs.every((r) => r.mode === 'schedule')).toBe(true);
+    expect(new Set(runs.map((r) => r.idempotency_key)).size).toBe(runs.length);
+    await t.ctx.db.updateTable('workflows').set({ status: 'paused' }).where('id', '=', wf.id).execute();
+  });
+});
+
+describe('polling', () => {
+  it('starts one run per new item and shows a failing poll on the workflow', async () => {
+    const feed = `feed-${Date.now()}`;
+    feeds.set(feed, [
+      { id: 'a', text: 'first' },
+      { id: 'b', text: 'second' },
+    ]);
+    const wf = await publish(
+      definition({ key: 'poll', service: 'probe', component: 'feed', config: { feed } }, []),
+    );
+    const poller = new Poller({
+      db: t.ctx.db,
+      queue: engineOf(t.ctx).queue,
+      log: t.ctx.log,
+      creditCost: 1,
+      catalog: () => engineOf(t.ctx).catalog(),
+      stopping: t.ctx.stopping,
+      publicUrl: 'http://area.test',
+    });
+    await poller.refresh();
+    await poller.pollNow(wf.id);
+    await poller.pollNow(wf.id);
+    const runsOf = () =>
+      t.ctx.db
+        .selectFrom('executions')
+        .select(['trigger_data', 'mode'])
+        .where('workflow_id', '=', wf.id)
+        .execute();
+    expect((await runsOf()).map((r) => (r.trigger_data as { id: string }).id).sort()).toEqual(['a', 'b']);
+    feeds.get(feed)?.push({ id: 'c', text: 'third' });
+    await poller.pollNow(wf.id);
+    expect((await runsOf()).map((r) => (r.trigger_data as { id: string }).id).sort()).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+
+    failingFeeds.add(feed);
+    await poller.pollNow(wf.id);
+    const broken = await t.ctx.db
+      .selectFrom('workflows')
+      .select('trigger_error')
+      .where('id', '=', wf.id)
+      .executeTakeFirstOrThrow();
+    expect(broken.trigger_error).toContain(`feed ${feed} is down`);
+    failingFeeds.delete(feed);
+    await poller.pollNow(wf.id);
+    const healed = await t.ctx.db
+      .selectFrom('workflows')
+      .select('trigger_error')
+      .where('id', '=', wf.id)
+      .executeTakeFirstOrThrow();
+    expect(healed.trigger_error).toBeNull();
+    expect((await runsOf()).every((r) => r.mode === 'polling')).toBe(true);
+    await t.ctx.db.updateTable('workflows').set({ status: 'paused' }).where('id', '=', wf.id).execute();
+  });
+});
+
+describe('retention', () => {
+  it('deletes finished runs older than the limit and beyond the count per workflow, never unfinished ones', async () => {
+    const wf = await publish(definition(manualTrigger, []));
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    const rows = await t.ctx.db
+      .insertInto('executions')
+      .values([
+        { workflow_id: wf.id, user_id: user.id, status: 'success', mode: 'manual', created_at: old },
+        { workflow_id: wf.id, user_id: user.id, status: 'running', mode: 'manual', created_at: old },
+        ...Array.from({ length: 4 }, (_, i) => ({
+          workflow_id: wf.id,
+          user_id: user.id,
+          status: 'success' as const,
+          mode: 'manual' as const,
+          created_at: new Date(Date.now() - (10 - i) * 1000),
+        })),
+      ])
+      .returning(['id', 'status', 'created_at'])
+      .execute();
+    const result = await pruneExecutions({ db: t.ctx.db, log: t.ctx.log, days: 30, perWorkflow: 3 });
+    expect(result.byAge).toBeGreaterThanOrEqual(1);
+    const left = await t.ctx.db
+      .selectFrom('executions')
+      .select(['id', 'status'])
+      .where('workflow_id', '=', wf.id)
+      .execute();
+    const leftIds = new Set(left.map((r) => r.id));
+    expect(leftIds.has(rows[0]?.id as string)).toBe(false);
+    expect(leftIds.has(rows[1]?.id as string)).toBe(true);
+    // The running one counts among the 3 most recent it is not; the newest finished ones stay.
+    expect(leftIds.has(rows[5]?.id as string)).toBe(true);
+    expect(leftIds.has(rows[4]?.id as string)).toBe(true);
+    expect(leftIds.has(rows[2]?.id as string)).toBe(false);
+  });
+});

@@ -1,0 +1,155 @@
+import type { AppContext, BackgroundService } from '../app-context.ts';
+import type { Catalog } from '../catalog/registry.ts';
+import type { Database } from '../db/connect.ts';
+import { EngineBus } from './bus.ts';
+import { catalogSteps } from './catalog-steps.ts';
+import { IntakeBatcher } from './intake.ts';
+import { Poller } from './poller.ts';
+import { RUN_QUEUE, type RunJob, RunQueue } from './queue.ts';
+import { retentionService } from './retention.ts';
+import { Runner } from './runner.ts';
+import { Scheduler } from './scheduler.ts';
+import type { StepExecutor } from './step-executor.ts';
+
+const TEST_SCHEMA_PREFIX = 'area_t_';
+
+/** The engine of one process: the queue, the intake, the runner, and the background parts of its roles. */
+export interface Engine {
+  queue: RunQueue;
+  bus: EngineBus;
+  intake: IntakeBatcher;
+  runner: Runner;
+  creditCost: number;
+  /** The integration catalog of this process (read when needed: it may be attached after the engine). */
+  catalog(): Catalog | undefined;
+  /** The queue (always), the worker and the scheduler (by role), in start order. */
+  services: BackgroundService[];
+}
+
+// Keyed by the database object, which every copy of the context (the HTTP one) shares.
+const engines = new WeakMap<Database, Engine>();
+
+/** The engine of this context; created on first use. */
+export function engineOf(ctx: AppContext): Engine {
+  let engine = engines.get(ctx.database);
+  if (!engine) {
+    engine = createEngine(ctx);
+    engines.set(ctx.database, engine);
+  }
+  return engine;
+}
+
+// Read at call time: tests swap the catalog after the app is built.
+function catalogOf(ctx: AppContext): Catalog | undefined {
+  return ctx.catalog as Catalog | undefined;
+}
+
+export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } = {}): Engine {
+  const database = ctx.database as Database & { schema?: string; url?: string };
+  const isTestSchema = database.schema?.startsWith(TEST_SCHEMA_PREFIX) === true;
+  const url = database.url ?? ctx.config.databaseUrl;
+  const queue = new RunQueue({
+    database,
+    log: ctx.log,
+    url,
+    schema: database.schema ? `${database.schema}_q` : ctx.config.engine.queueSchema,
+    dropSchemaOnStop: isTestSchema,
+    runExpirySeconds: ctx.config.engine.runExpirySeconds,
+  });
+  const bus = new EngineBus({
+    pool: database.pool,
+    url: database.kind === 'postgres' ? url : undefined,
+    log: ctx.log,
+  });
+  const steps =
+    options.steps ??
+    catalogSteps({
+      db: ctx.db,
+      catalog: () => catalogOf(ctx),
+      fetchLimits: { timeoutMs: 30_000, maxBytes: 10 * 1024 * 1024 },
+    });
+  const runner = new Runner({ db: ctx.db, queue, bus, steps, log: ctx.log });
+  const creditCost = ctx.config.engine.runCreditCost;
+  const intake = new IntakeBatcher(ctx.db, queue, creditCost);
+
+  const services: BackgroundService[] = [
+    {
+      name: 'queue',
+      start: async () => {
+        await queue.start();
+        await bus.start();
+      },
+      stop: async () => {
+        await bus.stop();
+        await queue.stop();
+      },
+    },
+  ];
+  if (ctx.roles.has('worker')) services.push(workerService(ctx, queue, runner));
+  if (ctx.roles.has('scheduler')) {
+    const scheduler = new Scheduler({
+      db: ctx.db,
+      queue,
+      log: ctx.log,
+      creditCost,
+      catchUp: ctx.config.engine.scheduleCatchUp,
+      catalog: () => catalogOf(ctx),
+    });
+    services.push({ name: 'scheduler', start: () => scheduler.start(), stop: () => scheduler.stop() });
+    const poller = new Poller({
+      db: ctx.db,
+      queue,
+      log: ctx.log,
+      creditCost,
+      catalog: () => catalogOf(ctx),
+      stopping: ctx.stopping,
+      publicUrl: ctx.config.publicUrl,
+    });
+    services.push({ name: 'poller', start: () => poller.start(), stop: () => poller.stop() });
+    services.push(
+      retentionService({
+        db: ctx.db,
+        log: ctx.log,
+        days: ctx.config.engine.retentionDays,
+        perWorkflow: ctx.config.engine.retentionPerWorkflow,
+      }),
+    );
+  }
+  return { queue, bus, intake, runner, creditCost, catalog: () => catalogOf(ctx), services };
+}
+
+function workerService(ctx: AppContext, queue: RunQueue, runner: Runner): BackgroundService {
+  const concurrency = ctx.config.workerConcurrency;
+  // Small batches fetched by several pollers: few round trips per job without one slow run
+  // holding back a large batch.
+  const batchSize = Math.min(5, concurrency);
+  const pollers = Math.max(1, Math.ceil(concurrency / batchSize));
+  return {
+    name: 'worker',
+    async start() {
+      await queue.start();
+      const workId = await queue.boss.work<RunJob>(
+        RUN_QUEUE,
+        {
+          batchSize,
+          localConcurrency: pollers,
+          burstWhenBatchFull: batchSize > 1,
+          pollingIntervalSeconds: 2,
+          notifyPollingIntervalSeconds: 5,
+        },
+        async (jobs) => {
+          const results = await Promise.allSettled(
+            jobs.map((job) => runner.run(job.data.executionId, { concurrency: job.data.concurrency })),
+          );
+          const failed = results.find((r) => r.status === 'rejected');
+          // The runs that did finish are final; taking the batch again only resumes the others.
+          if (failed) throw (failed as PromiseRejectedResult).reason;
+        },
+      );
+      queue.addWorker(workId);
+    },
+    async stop() {
+      await queue.boss.offWork(RUN_QUEUE, { wait: true }).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ENTRY = fileURLToPath(new URL('./engine-process.ts', import.meta.url));
+const NODE = fileURLToPath(new URL('../../node_modules/.bin/node', import.meta.url));
+
+export interface AreaProcess {
+  child: ChildProcess;
+  /** The HTTP address (api role). */
+  url: string | undefined;
+  /** Milliseconds from spawn to ready, as the process measured its own start. */
+  readyMs: number;
+  stop(): Promise<void>;
+  kill(): void;
+}
+
+/** Starts `engine-process.ts` with the given roles and settings and waits for its READY line. */
+export async function startAreaProcess(roles: string, env: Record<string, string>): Promise<AreaProcess> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'area-proc-'));
+  const child = spawn(NODE, [ENTRY, roles], {
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      AREA_ENCRYPTION_KEY: 'b'.repeat(64),
+      AREA_JWT_SECRET: 'process-secret-process-secret-0123456789',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    errors = (errors + chunk.toString()).slice(-4000);
+  });
+  const ready = await new Promise<{ url: string | undefined; ms: number }>((resolve, reject) => {
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /READY (\S+) (\d+)/.exec(out);
+      if (match) {
+        child.stdout?.off('data', onData);
+        resolve({ url: match[1] === '-' ? undefined : match[1], ms: Number(match[2]) });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`area process (${roles}) exited with ${code}: ${errors}`)));
+  });
+  child.stdout?.resume();
+  return {
+    child,
+    url: ready.url,
+    readyMs: ready.ms,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+      }),
+    kill: () => {
+      child.kill('SIGKILL');
+    },
+  };
+}

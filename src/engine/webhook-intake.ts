@@ -1,0 +1,117 @@
+import type { AppContext } from '../app-context.ts';
+import type { StepLogger, TriggerContext } from '../catalog/context.ts';
+import type { WebhookRequest } from '../catalog/define.ts';
+import { createHookState } from '../catalog/hook-state.ts';
+import { createLimitedFetch } from '../catalog/limited-fetch.ts';
+import { type ActiveTrigger, triggerByWebhookToken } from './active-triggers.ts';
+import { engineOf } from './engine.ts';
+import { hasTemplates, renderConfig } from './render.ts';
+import { type RunResult, startRun, waitForRun } from './start-run.ts';
+
+/** Headers that carry an idempotency key: the generic one, then providers' delivery ids. */
+export const DELIVERY_ID_HEADERS = [
+  'idempotency-key',
+  'x-idempotency-key',
+  'x-github-delivery',
+  'x-gitlab-event-uuid',
+  'x-shopify-webhook-id',
+  'webhook-id',
+  'x-delivery-id',
+] as const;
+
+export type WebhookAnswer =
+  | { kind: 'reply'; status: number; headers?: Record<string, string>; body?: unknown }
+  | { kind: 'accepted'; executionId: string; repeated: boolean }
+  | { kind: 'done'; result: RunResult; repeated: boolean }
+  | { kind: 'not_found' };
+
+// The token lookup is the hottest read of the intake: answers are kept for a second, so pausing or
+// changing a workflow reaches its webhook within that second.
+const TOKEN_CACHE_MS = 1000;
+const TOKEN_CACHE_LIMIT = 10_000;
+const tokenCache = new WeakMap<object, Map<string, { at: number; value: ActiveTrigger | undefined }>>();
+
+async function cachedTrigger(ctx: AppContext, token: string): Promise<ActiveTrigger | undefined> {
+  let cache = tokenCache.get(ctx.database);
+  if (!cache) {
+    cache = new Map();
+    tokenCache.set(ctx.database, cache);
+  }
+  const hit = cache.get(token);
+  const now = Date.now();
+  if (hit && now - hit.at < TOKEN_CACHE_MS) return hit.value;
+  const value = await triggerByWebhookToken(ctx.db, token);
+  if (cache.size >= TOKEN_CACHE_LIMIT) cache.clear();
+  cache.set(token, { at: now, value });
+  return value;
+}
+
+const quietLog: StepLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export function idempotencyKeyOf(headers: Record<string, string>): string | undefined {
+  for (const name of DELIVERY_ID_HEADERS) {
+    const value = headers[name];
+    if (value) return `${name}:${value.slice(0, 200)}`;
+  }
+  return undefined;
+}
+
+/**
+ * A request to `/hooks/:token`: the workflow's webhook trigger checks it and turns it into trigger
+ * data, the run is committed, and the answer is 202 with the run id or, in "respond when done"
+ * mode, the run's output.
+ */
+export async function receiveWebhook(
+  ctx: AppContext,
+  token: string,
+  request: WebhookRequest,
+): Promise<WebhookAnswer> {
+  const active = await cachedTrigger(ctx, token);
+  if (!active || active.trigger.enabled === false) return { kind: 'not_found' };
+  const engine = engineOf(ctx);
+  const component = engine.catalog()?.component(active.trigger.service, active.trigger.component);
+  if (component?.kind !== 'trigger' || component.definition.mode !== 'webhook') return { kind: 'not_found' };
+  const hooks = component.definition.webhook;
+
+  let props = active.trigger.config;
+  if (hasTemplates(props)) {
+    const secrets = (await engine.runner.loadSecrets(active.userId)) ?? {};
+    props = renderConfig(props, { trigger: {}, steps: {}, secrets });
+  }
+  const tctx: TriggerContext<Record<string, unknown>> = {
+    props,
+    auth: undefined,
+    state: createHookState(ctx.db, active.workflowId, active.trigger.key),
+    log: quietLog,
+    signal: ctx.stopping,
+    http: createLimitedFetch({ timeoutMs: 10_000, maxBytes: 1024 * 1024 }, ctx.stopping),
+    workflow: { id: active.workflowId, userId: active.userId },
+    node: { key: active.trigger.key },
+    publicUrl: ctx.config.publicUrl,
+  };
+  const typed = tctx as never;
+  if (hooks.verify) {
+    const verdict = hooks.verify(request, typed);
+    if (!verdict.ok)
+      return {
+        kind: 'reply',
+        status: verdict.status ?? 401,
+        body: { error: { code: 'unauthorized', message: verdict.reason } },
+      };
+  }
+  const handshake = hooks.handshake?.(request, typed);
+  if (handshake) return { kind: 'reply', ...handshake };
+  const event = hooks.toEvent(request, typed);
+  if (event === undefined) return { kind: 'reply', status: 200, body: { ignored: true } };
+
+  const accepted = await startRun(engine, active, event, {
+    mode: 'webhook',
+    idempotencyKey: idempotencyKeyOf(request.headers),
+  });
+  const repeated = !accepted.created;
+  if (props['respondWith'] !== 'workflow_output')
+    return { kind: 'accepted', executionId: accepted.executionId, repeated };
+  const result = await waitForRun(engine, ctx.db, accepted, ctx.config.engine.webhookWaitMs);
+  if (!result?.finished) return { kind: 'accepted', executionId: accepted.executionId, repeated };
+  return { kind: 'done', result, repeated };
+}

@@ -1,0 +1,37 @@
+import { ImapFlow } from 'imapflow';
+import type { EmailCredentials } from './auth.ts';
+
+/** An IMAP client for the connection; the caller connects and logs out. */
+export function imapClient(credentials: EmailCredentials): ImapFlow {
+  if (!credentials.imapHost) throw new Error('The email connection has no IMAP host');
+  const security = credentials.imapSecurity ?? 'tls';
+  return new ImapFlow({
+    host: credentials.imapHost,
+    port: credentials.imapPort ?? (security === 'tls' ? 993 : 143),
+    secure: security === 'tls',
+    doSTARTTLS: security === 'starttls' ? true : security === 'none' ? false : undefined,
+    auth: { user: credentials.username, pass: credentials.password },
+    tls: { rejectUnauthorized: !credentials.allowSelfSigned },
+    logger: false,
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 60_000,
+  });
+}
+
+/** Runs `work` with a connected client and always logs out. */
+export async function withImap<T>(
+  credentials: EmailCredentials,
+  work: (client: ImapFlow) => Promise<T>,
+): Promise<T> {
+  const client = imapClient(credentials);
+  client.on('error', () => {
+    // Socket errors also reject the pending command; the listener keeps them from crashing the process.
+  });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
