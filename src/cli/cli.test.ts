@@ -64,7 +64,7 @@ function stop(child: ChildProcess): Promise<number | null> {
   });
 }
 
-describe(`area CLI (${TEST_DB_KIND})`, () => {
+describe(`area CLI (${TEST_DB_KIND})`, { timeout: 180_000 }, () => {
   let dataDir: string;
   let env: Record<string, string>;
   let pgDatabase: TestDatabase | undefined;

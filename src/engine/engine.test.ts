@@ -352,6 +352,44 @@ describe('flow control', () => {
   });
 });
 
+describe('concurrency', () => {
+  it('holds a run back while the workflow has as many runs as its limit', async () => {
+    const wf = await publish(
+      definition(
+        manualTrigger,
+        [{ key: 'stuck', service: 'probe', component: 'hang', config: {} }],
+        undefined,
+        {
+          concurrency: 1,
+        },
+      ),
+    );
+    const first = (await runManual(wf.id, {}, false)).json().executionId as string;
+    await until(
+      () => execution(first),
+      (e) => e.status === 'running',
+    );
+    const second = (await runManual(wf.id, {}, false)).json().executionId as string;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await execution(second)).status).toBe('pending');
+    await t.server.inject({
+      method: 'POST',
+      url: `/api/v1/executions/${first}/cancel`,
+      headers: user.headers,
+    });
+    await until(
+      () => execution(second),
+      (e) => e.status === 'running',
+    );
+    await t.server.inject({
+      method: 'POST',
+      url: `/api/v1/executions/${second}/cancel`,
+      headers: user.headers,
+    });
+    expect((await finished(second)).status).toBe('cancelled');
+  });
+});
+
 describe('credits', () => {
   it('records a run over the credit limit as skipped with the reason', async () => {
     const poor = await createTestUser(t);

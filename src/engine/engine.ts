@@ -120,9 +120,9 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
 
 function workerService(ctx: AppContext, queue: RunQueue, runner: Runner): BackgroundService {
   const concurrency = ctx.config.workerConcurrency;
-  // Small batches fetched by several pollers: few round trips per job without one slow run
-  // holding back a large batch.
-  const batchSize = Math.min(5, concurrency);
+  // Few pollers with large batches: every fetch is a statement on the database (on PGlite, on its one
+  // session), so few fetches that each bring many jobs beat many pollers that mostly come back empty.
+  const batchSize = Math.max(1, Math.min(10, Math.ceil(concurrency / 2)));
   const pollers = Math.max(1, Math.ceil(concurrency / batchSize));
   return {
     name: 'worker',

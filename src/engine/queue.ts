@@ -36,6 +36,7 @@ export class RunQueue {
   readonly #options: QueueOptions;
   #started: Promise<void> | undefined;
   readonly #workIds: string[] = [];
+  #wakeQueued = false;
 
   constructor(options: QueueOptions) {
     this.#options = options;
@@ -101,7 +102,13 @@ export class RunQueue {
 
   /** Makes this process's workers fetch now (a delayed job came due) instead of at their next poll. */
   wake(): void {
-    for (const id of this.#workIds) this.boss.notifyWorker(id);
+    // Many commits in one turn of the event loop make one wake-up.
+    if (this.#wakeQueued) return;
+    this.#wakeQueued = true;
+    setImmediate(() => {
+      this.#wakeQueued = false;
+      for (const id of this.#workIds) this.boss.notifyWorker(id);
+    });
   }
 
   /** Enqueues jobs inside the caller's transaction: they exist exactly when the transaction commits. */

@@ -200,7 +200,7 @@ export class Runner {
     // one statement fewer per run, and a crash can only repeat the step that had just finished.
     const record = async (key: string, step: StepWrite) => {
       await flush();
-      await record(key, step);
+      await this.#record(claim.id, key, step);
     };
     const flush = async () => {
       const pending = carry.pending;
@@ -245,7 +245,8 @@ export class Runner {
         completed++;
         continue;
       }
-      if (signal.aborted) return { status: 'cancelled', error: reasonOf(signal), completed, failedSteps };
+      if (signal.aborted)
+        return { status: abortStatus(signal), error: reasonOf(signal), completed, failedSteps };
 
       if (node.enabled === false) {
         // A disabled node passes on what reached it.
@@ -325,7 +326,7 @@ export class Runner {
       if (error !== undefined) {
         if (signal.aborted) {
           await record(key, { status: 'cancelled', input, output: null, error, attempts, startedAt });
-          return { status: 'cancelled', error: reasonOf(signal), completed, failedSteps };
+          return { status: abortStatus(signal), error: reasonOf(signal), completed, failedSteps };
         }
         failedSteps++;
         logs.push({ nodeKey: key, level: 'error', message: `step failed: ${error}` });
@@ -520,6 +521,12 @@ async function insertLogs(db: Kysely<DB>, executionId: string, logs: RunLogLine[
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A run stopped by its time limit failed; one stopped by a person was cancelled. */
+function abortStatus(signal: AbortSignal): 'failed' | 'cancelled' {
+  const reason = signal.reason;
+  return reason instanceof Error && reason.name === 'TimeoutError' ? 'failed' : 'cancelled';
 }
 
 function reasonOf(signal: AbortSignal): string {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { createTestUser, type TestUser } from '../testing/test-users.ts';
+import { INTEGRATION_GALLERY } from '../integrations/all-galleries.ts';
 import { BUILT_IN_TEMPLATES } from './built-in-templates.ts';
 import { insertConnection } from './test-fixtures.ts';
 
@@ -47,6 +48,7 @@ describe('templates', () => {
     const list = await call(owner, 'GET', '/api/v1/templates?limit=100');
     expect(list.status).toBe(200);
     const shipped = (list.body['items'] as Json[]).filter((x) => builtIn.has(x['slug']));
+    expect((list.body['items'] as Json[]).length).toBeGreaterThan(shipped.length);
     expect(shipped).toHaveLength(BUILT_IN_TEMPLATES.length);
     for (const template of shipped) {
       const bare = await call(owner, 'POST', `/api/v1/templates/${template['id']}/use`, {});
@@ -66,6 +68,39 @@ describe('templates', () => {
     const counted = await call(owner, 'GET', '/api/v1/templates?limit=100');
     for (const template of counted.body['items'] as Json[]) {
       if (builtIn.has(template['slug'])) expect(template['useCount']).toBe(2);
+    }
+  });
+
+  it('ships the integrations gallery: each entry activates once one connection per service is given', async () => {
+    expect(INTEGRATION_GALLERY.length).toBeGreaterThanOrEqual(12);
+    const services = await t.ctx.db.selectFrom('services').select(['id', 'key']).execute();
+    const connections: Record<string, string> = {};
+    for (const service of services) {
+      connections[service.key] = await insertConnection(t.ctx.db, owner.id, service.id, `gallery ${service.key}`);
+    }
+    const secretNames = new Set(
+      [...JSON.stringify(INTEGRATION_GALLERY).matchAll(/secrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!),
+    );
+    for (const name of secretNames) {
+      const made = await call(owner, 'POST', '/api/v1/secrets', { name, value: `value-of-${name}` });
+      expect(made.status, name).toBe(201);
+    }
+    const list = await call(owner, 'GET', '/api/v1/templates?limit=100');
+    const bySlug = new Map((list.body['items'] as Json[]).map((x) => [x['slug'], x]));
+    for (const entry of INTEGRATION_GALLERY) {
+      const template = bySlug.get(entry.slug);
+      expect(template, entry.slug).toBeDefined();
+      // Connections are given per node key: a node may be keyed like another service.
+      const def = entry.definition as Json;
+      const perNode: Record<string, string> = {};
+      for (const node of [def['trigger'], ...(def['nodes'] ?? []), ...(def['actions'] ?? [])] as Json[]) {
+        if (node?.['service'] && connections[node['service']]) perNode[node['key']] = connections[node['service']]!;
+      }
+      const used = await call(owner, 'POST', `/api/v1/templates/${template!['id']}/use`, { connections: perNode });
+      expect(used.status, entry.slug).toBe(201);
+      expect(used.body['warnings'], `${entry.slug}: ${JSON.stringify(used.body['warnings'])}`).toEqual([]);
+      const activated = await call(owner, 'POST', `/api/v1/workflows/${used.body['id']}/activate`);
+      expect(activated.status, `${entry.slug}: ${JSON.stringify(activated.body)}`).toBe(200);
     }
   });
 

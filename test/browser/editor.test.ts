@@ -79,17 +79,20 @@ describe('the workflow editor', { timeout: 90_000 }, () => {
     await page.locator('.react-flow__node[data-id="trigger"]').waitFor();
     await addFromCatalog(page, 'http', 'HTTP request');
     await page.locator('.react-flow__node[data-id="request"]').waitFor();
-    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1);
+    await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 15_000 }).toBe(1);
     session.console.assertClean();
   });
 
   it('shows the API’s validation errors on the node and on the field', async () => {
     const { page } = session;
+    session.console.expectApiAnswer(400, /^\/api\/v1\/workflows\/[^/]+\/activate$/);
     await page.getByRole('button', { name: 'Activate' }).click();
     await page.locator('.react-flow__node[data-id="request"] .step-invalid').waitFor();
     await page.locator('.react-flow__node[data-id="request"]').click();
-    await expect.poll(() => page.locator('[id="cfg-request.url__error"]').textContent()).toBeTruthy();
-    expect(session.console.apiAnswers.some((line) => line.includes('/activate'))).toBe(true);
+    await expect
+      .poll(() => page.locator('[id="cfg-request.url__error"]').textContent(), { timeout: 15_000 })
+      .toBeTruthy();
+    expect(session.console.apiAnswers).toEqual([`400 /api/v1/workflows/${workflowId}/activate`]);
     await screenshot(page, 'editor-api-errors');
     await page.getByRole('textbox', { name: /^URL/ }).fill(`${area.url}/api/v1/health`);
     session.console.assertClean();
@@ -104,7 +107,7 @@ describe('the workflow editor', { timeout: 90_000 }, () => {
     await page
       .locator('.react-flow__node[data-id="request"] .react-flow__handle.source')
       .dragTo(page.locator(`.react-flow__node[data-id="${addedKey}"] .react-flow__handle.target`));
-    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
+    await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 15_000 }).toBe(2);
 
     const box = (await added.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + 12);
@@ -146,7 +149,7 @@ describe('the workflow editor', { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: 'Remove this node' }).click();
     await page.locator('.react-flow__node[data-id="request"]').click();
     await page.getByRole('button', { name: 'Activate' }).click();
-    await page.getByRole('status').filter({ hasText: 'Active' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Active: it runs on its trigger now' }).waitFor();
     expect((await workflowOf(page, workflowId)).status).toBe('active');
 
     await page.getByRole('button', { name: 'Versions' }).click();
@@ -158,8 +161,10 @@ describe('the workflow editor', { timeout: 90_000 }, () => {
     await page.getByLabel('Input (JSON)').fill('{"hello": "world"}');
     await page.getByRole('dialog').getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForURL(/\/runs\/.+/);
-    await page.locator('.page-header .badge').filter({ hasText: 'success' }).waitFor({ timeout: 20_000 });
-    await expect.poll(() => page.locator('pre.json').first().textContent()).toContain('hello');
+    await page.locator('.page-header .badge').filter({ hasText: 'success' }).waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => page.locator('pre.json').first().textContent(), { timeout: 15_000 })
+      .toContain('hello');
     session.console.assertClean();
   });
 });

@@ -70,19 +70,27 @@ const API_ANSWER = /^Failed to load resource: the server responded with a status
 
 /**
  * Every console error and uncaught exception of the page. The browser also logs each 4xx answer
- * of the API as a console error; those are answers the app shows to the user (a rejected field, a
- * wrong password), so they are kept apart in `apiAnswers` and a test asserts on them itself.
+ * of the API as a console error. A test that provokes one on purpose (a wrong password, an invalid
+ * workflow) declares it with `expectApiAnswer` first; it is then kept in `apiAnswers` for the test
+ * to check. Any other is a problem like the rest.
  */
 export class ConsoleWatch {
   readonly problems: ConsoleProblem[] = [];
   readonly apiAnswers: string[] = [];
+  private readonly expected: { status: number; path: RegExp }[] = [];
+
+  expectApiAnswer(status: number, path: RegExp): void {
+    this.expected.push({ status, path });
+  }
 
   attach(page: Page): void {
     page.on('console', (message) => {
       if (message.type() !== 'error') return;
       const where = message.location()?.url;
-      if (API_ANSWER.test(message.text()) && where && new URL(where).pathname.startsWith('/api/')) {
-        this.apiAnswers.push(`${message.text()} (${new URL(where).pathname})`);
+      const status = Number(API_ANSWER.exec(message.text())?.[1]);
+      const path = where ? new URL(where).pathname : '';
+      if (status && this.expected.some((e) => e.status === status && e.path.test(path))) {
+        this.apiAnswers.push(`${status} ${path}`);
         return;
       }
       this.problems.push({ kind: 'console', text: message.text(), url: where });
@@ -129,14 +137,23 @@ export async function openBrowser(baseURL: string): Promise<BrowserSession> {
     timezoneId: 'UTC',
   });
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000);
   const watch = new ConsoleWatch();
   watch.attach(page);
   return { browser, context, page, console: watch, close: () => browser.close() };
 }
 
-/** Saves `test-results/<name>.png` (the whole page). */
+/** Saves `test-results/<name>.png` (the whole page), and fails when the page scrolls sideways. */
 export async function screenshot(page: Page, name: string): Promise<string> {
+  const width = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    view: window.innerWidth,
+  }));
+  if (width.page > width.view) {
+    throw new Error(
+      `${name}: the page is ${width.page}px wide in a ${width.view}px window (something overflows)`,
+    );
+  }
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });

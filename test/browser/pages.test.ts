@@ -161,12 +161,22 @@ describe('web app pages', { timeout: 90_000 }, () => {
     await page.waitForURL('**/signin**');
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('not the password');
+    session.console.expectApiAnswer(401, /^\/api\/v1\/auth\/login$/);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
-    expect(session.console.apiAnswers.some((line) => line.includes('/api/v1/auth/login'))).toBe(true);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(session.console.apiAnswers).toEqual(['401 /api/v1/auth/login']);
+    // The second attempt by keyboard alone: the form is labelled and in tab order.
+    await page.getByLabel('Email').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).type)).toBe('password');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(password);
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Hello, Ada Lovelace' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
     session.console.assertClean();
   });
 

@@ -17,8 +17,17 @@ interface Received {
 }
 
 /** The API the workflow forwards to: answers JSON and remembers what it got. */
-async function startSink(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+interface Sink {
+  url: string;
+  received: Received[];
+  /** Holds every answer until the returned function is called (a step that is still running). */
+  hold(): () => void;
+  close(): Promise<void>;
+}
+
+async function startSink(): Promise<Sink> {
   const received: Received[] = [];
+  let gate: Promise<void> = Promise.resolve();
   const server = http.createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => {
@@ -26,8 +35,10 @@ async function startSink(): Promise<{ url: string; received: Received[]; close()
     });
     request.on('end', () => {
       received.push({ method: request.method ?? '', url: request.url ?? '', body });
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ stored: true, count: received.length }));
+      void gate.then(() => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ stored: true, count: received.length }));
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -35,6 +46,16 @@ async function startSink(): Promise<{ url: string; received: Received[]; close()
   return {
     url: `http://127.0.0.1:${port}/inbox`,
     received,
+    hold() {
+      let release = () => {};
+      gate = new Promise((resolve) => {
+        release = resolve;
+      });
+      return () => {
+        gate = Promise.resolve();
+        release();
+      };
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -47,7 +68,7 @@ async function startSink(): Promise<{ url: string; received: Received[]; close()
 describe('from template to a successful run', { timeout: 90_000 }, () => {
   let area: RunningArea;
   let session: BrowserSession;
-  let sink: Awaited<ReturnType<typeof startSink>>;
+  let sink: Sink;
   let webhookUrl = '';
 
   beforeAll(async () => {
@@ -97,10 +118,10 @@ describe('from template to a successful run', { timeout: 90_000 }, () => {
     const limit = panel.getByLabel('Time limit (ms)');
     await limit.fill('5');
     const fieldError = page.locator('[id="cfg-forward.timeoutMs__error"]');
-    await expect.poll(() => fieldError.textContent()).toMatch(/100/);
+    await expect.poll(() => fieldError.textContent(), { timeout: 15_000 }).toMatch(/100/);
     await screenshot(page, 'editor-invalid-field');
     await limit.fill('5000');
-    await expect.poll(() => fieldError.count()).toBe(0);
+    await expect.poll(() => fieldError.count(), { timeout: 15_000 }).toBe(0);
 
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.getByRole('status').filter({ hasText: 'Draft saved' }).waitFor();
@@ -110,7 +131,7 @@ describe('from template to a successful run', { timeout: 90_000 }, () => {
   it('activates and shows the webhook URL', async () => {
     const { page } = session;
     await page.getByRole('button', { name: 'Activate' }).click();
-    await page.getByRole('status').filter({ hasText: 'Active' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Active: it runs on its trigger now' }).waitFor();
     webhookUrl = (await page.getByTestId('webhook-url').textContent()) ?? '';
     expect(webhookUrl).toMatch(/\/hooks\/.+/);
     await screenshot(page, 'editor');
@@ -125,20 +146,49 @@ describe('from template to a successful run', { timeout: 90_000 }, () => {
       body: JSON.stringify({ order: 42, customer: 'ada' }),
     });
     expect(answer.status).toBeLessThan(300);
-    await expect.poll(() => sink.received.length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => sink.received.length, { timeout: 30_000 }).toBe(1);
     expect(JSON.parse(sink.received[0]!.body)).toEqual({ order: 42, customer: 'ada' });
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();
     await page.getByRole('link', { name: 'Forward a webhook to another API' }).first().click();
     await page.waitForURL(/\/runs\/.+/);
-    await page.locator('.page-header .badge', { hasText: 'success' }).waitFor({ timeout: 15_000 });
+    await page.locator('.page-header .badge', { hasText: 'success' }).waitFor({ timeout: 30_000 });
     const forward = page.locator('.step-detail', { has: page.locator('code', { hasText: 'forward' }) });
     await forward.locator('.badge', { hasText: 'success' }).waitFor();
-    await expect.poll(() => forward.locator('pre.json').textContent()).toContain('"stored": true');
+    await expect
+      .poll(() => forward.locator('pre.json').textContent(), { timeout: 15_000 })
+      .toContain('"stored": true');
     for (const status of await page.locator('.step-detail .card-head .badge').allTextContents())
       expect(status).toBe('success');
     await page.locator('.react-flow__node[data-id="forward"] .step-success').waitFor();
     await screenshot(page, 'run');
+    session.console.assertClean();
+  });
+
+  it('updates a running run live until its step finishes', async () => {
+    const { page } = session;
+    const release = sink.hold();
+    const delivery = fetch(webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ order: 43 }),
+    });
+    await expect.poll(() => sink.received.length, { timeout: 30_000 }).toBe(2);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();
+    await page
+      .getByRole('row', { name: /running/i })
+      .getByRole('link')
+      .click();
+    await page.locator('.page-header .badge', { hasText: 'running' }).waitFor();
+    await page.getByRole('button', { name: 'Cancel run' }).waitFor();
+    await page.locator('.react-flow__node[data-id="forward"] [data-status="running"]').waitFor();
+    await screenshot(page, 'run-running');
+    release();
+    await page
+      .locator('.react-flow__node[data-id="forward"] [data-status="success"]')
+      .waitFor({ timeout: 30_000 });
+    await page.locator('.page-header .badge', { hasText: 'success' }).waitFor({ timeout: 30_000 });
+    await delivery;
     session.console.assertClean();
   });
 
@@ -147,9 +197,17 @@ describe('from template to a successful run', { timeout: 90_000 }, () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
     const bar = page.getByTestId('runs-chart').locator('rect.bar-success');
     await bar.first().waitFor();
-    expect(await bar.first().getAttribute('data-count')).toBe('1');
+    const counts = await bar.evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('data-count'))));
+    expect(counts.reduce((sum, n) => sum + n, 0)).toBe(2);
     expect(await page.getByTestId('stat-success-rate').textContent()).toBe('100%');
     await screenshot(page, 'dashboard-with-run');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();
+    await page.getByRole('cell', { name: 'Forward a webhook to another API' }).first().waitFor();
+    await screenshot(page, 'runs-with-one');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Workflows' }).click();
+    await page.getByRole('row', { name: /Forward a webhook to another API.*active/i }).waitFor();
+    await screenshot(page, 'workflows-with-one');
     session.console.assertClean();
   });
 });

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { ErrorResponse, IdParams, PageQuery } from '../../accounts/schemas.ts';
 import { auditFromRequest } from '../../audit/record-audit.ts';
+import { INTEGRATION_GALLERY } from '../../integrations/all-galleries.ts';
 import { BUILT_IN_TEMPLATES } from '../../workflows/built-in-templates.ts';
 import { ConfigChecker } from '../../workflows/config-checker.ts';
 import type { WorkflowDeps } from '../../workflows/save-workflow.ts';
@@ -30,7 +31,11 @@ export const templateRoutes: RouteModule = (app, ctx) => {
 
   // The gallery ships with the code: bring the table in step before the first request.
   app.addHook('onReady', async () => {
-    await syncBuiltInTemplates(ctx.db, BUILT_IN_TEMPLATES, (key) => ctx.catalog.service(key) !== undefined);
+    await syncBuiltInTemplates(
+      ctx.db,
+      [...BUILT_IN_TEMPLATES, ...INTEGRATION_GALLERY],
+      (key) => ctx.catalog.service(key) !== undefined,
+    );
   });
 
   app.get(

@@ -181,9 +181,14 @@ describe('gmail', () => {
         const newestFirst = [...inbox].reverse().map((m) => ({ id: m.id, threadId: m.threadId }));
         // A message deleted between the list and the read answers 404 and is passed over.
         if (inbox.length > 2) newestFirst.unshift({ id: 'deleted-meanwhile', threadId: 'x' });
+        // Pages of maxResults, continued by an opaque token as Gmail does.
+        const size = Number(req.query.get('maxResults'));
+        const start = Number(req.query.get('pageToken') ?? 0);
+        const end = start + size;
         return {
           json: {
-            messages: newestFirst,
+            messages: newestFirst.slice(start, end),
+            ...(end < newestFirst.length ? { nextPageToken: String(end) } : {}),
             resultSizeEstimate: inbox.length,
           },
         };
@@ -199,13 +204,18 @@ describe('gmail', () => {
     afterAll(() => harness.close());
 
     it('fires once per new email, across restarts', async () => {
-      const props = { query: 'from:ada@example.com', labelIds: ['INBOX'] };
+      const props = { query: 'from:ada@example.com', labelIds: ['INBOX'], maxResults: 2 };
       const opts = { auth: { accessToken: 'tok-1' }, connection: connection() };
       expect(await harness.poll(props, opts)).toEqual({ polled: 2, fired: 0 });
-      inbox.push(message('m3', 'Third'), message('m4', 'Fourth'));
-      expect((await harness.poll(props, opts)).fired).toBe(2);
+      // Three new emails and a deleted one: more than one page of two.
+      inbox.push(message('m3', 'Third'), message('m4', 'Fourth'), message('m5', 'Fifth'));
+      expect((await harness.poll(props, opts)).fired).toBe(3);
       expect((await harness.poll(props, opts)).fired).toBe(0);
-      expect(harness.fired.map((f) => (f.item as { subject: string }).subject)).toEqual(['Third', 'Fourth']);
+      expect(harness.fired.map((f) => (f.item as { subject: string }).subject)).toEqual([
+        'Third',
+        'Fourth',
+        'Fifth',
+      ]);
       expect(harness.fired[0]!.item).toMatchObject({
         id: 'm3',
         from: 'Ada <ada@example.com>',

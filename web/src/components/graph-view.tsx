@@ -5,6 +5,7 @@ import type { Definition } from '../api/types.ts';
 import { findComponent, loadCatalog } from '../lib/catalog.ts';
 import { type StepNodeData, toFlow } from '../lib/graph.ts';
 import { useApi } from '../lib/use-api.ts';
+import { useMeasuredNodes } from '../lib/use-measured-nodes.ts';
 import { NODE_TYPES } from './step-node.tsx';
 
 /** A read-only picture of a workflow (template preview, run page). */
@@ -22,13 +23,15 @@ export function GraphView(props: {
       ),
     [props.definition, props.decorate, catalog.data],
   );
+  const [nodes, onSizes] = useMeasuredNodes(flow.nodes);
   return (
     <div className="graph" style={{ height: props.height ?? 320 }}>
       <ReactFlowProvider>
         <ReactFlow
-          nodes={flow.nodes}
+          nodes={nodes}
           edges={flow.edges}
           nodeTypes={NODE_TYPES}
+          onNodesChange={onSizes}
           nodesDraggable={false}
           nodesConnectable={false}
           elementsSelectable={Boolean(props.onSelect)}

@@ -9,7 +9,11 @@ const WHEN: { value: '' | NonNullable<DefinitionEdge['when']>; label: string }[]
 ];
 
 /** The side panel of a selected connection: when it is followed, or remove it. */
-export function EdgePanel(props: { edge: DefinitionEdge; onChange: (edge: DefinitionEdge) => void; onDelete: () => void }) {
+export function EdgePanel(props: {
+  edge: DefinitionEdge;
+  onChange: (edge: DefinitionEdge) => void;
+  onDelete: () => void;
+}) {
   const { edge } = props;
   return (
     <aside className="node-panel" aria-label="Connection settings">
@@ -24,7 +28,10 @@ export function EdgePanel(props: { edge: DefinitionEdge; onChange: (edge: Defini
           Remove
         </Button>
       </div>
-      <Field label="Follow it" hint="Branches of a condition use true and false; an error path catches a failed step.">
+      <Field
+        label="Follow it"
+        hint="Branches of a condition use true and false; an error path catches a failed step."
+      >
         {(id, d) => (
           <select
             id={id}

@@ -67,7 +67,11 @@ function StepOptions(props: { node: DefinitionNode; onChange: (node: DefinitionN
               onChange={(e) => {
                 const value = Math.min(10, Math.max(1, Number(e.target.value) || 1));
                 const { retry: _old, ...rest } = node;
-                props.onChange(value > 1 ? { ...rest, retry: { maxAttempts: value, backoff: 'exponential', delayMs: 1000 } } : rest);
+                props.onChange(
+                  value > 1
+                    ? { ...rest, retry: { maxAttempts: value, backoff: 'exponential', delayMs: 1000 } }
+                    : rest,
+                );
               }}
             />
           )}
@@ -146,7 +150,10 @@ export function NodePanel(props: {
         Key <code>{node.key}</code>: later steps read its output as <code>{`{{ steps.${node.key}.… }}`}</code>
       </p>
       {component?.requiresConnection || (service?.requiresAuth && service.authType !== 'none') ? (
-        <Field label="Connection" error={props.problems.find((p) => p.path === 'connection')?.message}>
+        <Field
+          label={component?.requiresConnection ? 'Connection' : 'Connection (optional)'}
+          error={props.problems.find((p) => p.path === 'connection')?.message}
+        >
           {(id) => (
             <select
               id={id}

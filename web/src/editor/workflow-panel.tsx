@@ -4,14 +4,18 @@ import type { Definition } from '../api/types.ts';
 import { Field } from '../components/ui.tsx';
 
 /** The side panel when nothing is selected: the workflow's description and tags, and problems of the whole. */
-export function WorkflowPanel(props: { definition: Definition; problems: FieldProblem[]; onChange: (definition: Definition) => void }) {
+export function WorkflowPanel(props: {
+  definition: Definition;
+  problems: FieldProblem[];
+  onChange: (definition: Definition) => void;
+}) {
   const [tags, setTags] = useState((props.definition.tags ?? []).join(', '));
   return (
     <aside className="node-panel" aria-label="Workflow settings">
       <h2 className="panel-title">Workflow</h2>
       <p className="muted small">
-        Select a node to edit its parameters. Drag from a node's right edge to another node to connect them; select a
-        connection to make it a branch or an error path.
+        Select a node to edit its parameters. Drag from a node's right edge to another node to connect them;
+        select a connection to make it a branch or an error path.
       </p>
       {props.problems.length > 0 ? (
         <div className="notice notice-error" role="alert">
@@ -45,7 +49,14 @@ export function WorkflowPanel(props: { definition: Definition; problems: FieldPr
             value={tags}
             onChange={(e) => {
               setTags(e.target.value);
-              const list = [...new Set(e.target.value.split(',').map((t) => t.trim()).filter(Boolean))];
+              const list = [
+                ...new Set(
+                  e.target.value
+                    .split(',')
+                    .map((t) => t.trim())
+                    .filter(Boolean),
+                ),
+              ];
               props.onChange({ ...props.definition, tags: list });
             }}
           />

@@ -17,6 +17,12 @@ import { useAuth } from '../lib/auth.tsx';
 import { formatDateTime, formatRelative } from '../lib/format.ts';
 import { useAction, useApi } from '../lib/use-api.ts';
 
+function hasContent(value: unknown): boolean {
+  return (
+    value !== null && value !== undefined && !(typeof value === 'object' && Object.keys(value).length === 0)
+  );
+}
+
 function rolesOf(user: User): string[] {
   return user.roles ?? (user.isAdmin ? ['admin'] : ['member']);
 }
@@ -94,7 +100,10 @@ function UsersTab() {
 function AuditTab() {
   const [action, setAction] = useState('');
   const [entityType, setEntityType] = useState('');
-  const users = useApi((signal) => api<Page<User>>('GET', '/admin/users', { signal, query: { limit: 100 } }), []);
+  const users = useApi(
+    (signal) => api<Page<User>>('GET', '/admin/users', { signal, query: { limit: 100 } }),
+    [],
+  );
   const emailOf = (id: string) => users.data?.items.find((u) => u.id === id)?.email;
   const entries = useApi(
     (signal) =>
@@ -152,9 +161,15 @@ function AuditTab() {
                     <code>{e.action}</code>
                   </td>
                   <td>
-                    {e.entityType} <span className="muted small">{e.entityId?.slice(0, 8)}</span>
+                    {e.entityType} <span className="muted small">{e.entityId?.slice(-8)}</span>
                   </td>
-                  <td>{e.details || e.changes ? <Json value={e.details ?? e.changes} /> : null}</td>
+                  <td>
+                    {hasContent(e.details) || hasContent(e.changes) ? (
+                      <Json value={hasContent(e.details) ? e.details : e.changes} />
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -32,6 +32,7 @@ export function ApiKeysPage() {
   });
   const revoke = useAction(async (id: string) => {
     await api('DELETE', `/api-keys/${id}`);
+    if (created?.id === id) setCreated(null);
     keys.reload();
   });
   const submit = (event: FormEvent) => {

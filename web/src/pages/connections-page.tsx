@@ -41,7 +41,13 @@ function AddConnection(props: { services: Service[]; onDone: () => void; onCance
     const answer = await api<{ authorizationUrl: string }>(
       'POST',
       `/connections/oauth/${encodeURIComponent(serviceKey)}/start`,
-      { body: { name: name || service?.name || serviceKey, clientId, ...(clientSecret ? { clientSecret } : {}) } },
+      {
+        body: {
+          name: name || service?.name || serviceKey,
+          clientId,
+          ...(clientSecret ? { clientSecret } : {}),
+        },
+      },
     );
     location.assign(answer.authorizationUrl);
   });
@@ -94,12 +100,30 @@ function AddConnection(props: { services: Service[]; onDone: () => void; onCance
             void connect.run();
           }}
         >
-          <Field label="OAuth client ID" hint={`From the app you registered with ${service?.name}.`} error={problemAt(connect.error, 'clientId')}>
-            {(id, d) => <input id={id} aria-describedby={d} required value={clientId} onChange={(e) => setClientId(e.target.value)} />}
+          <Field
+            label="OAuth client ID"
+            hint={`From the app you registered with ${service?.name}.`}
+            error={problemAt(connect.error, 'clientId')}
+          >
+            {(id, d) => (
+              <input
+                id={id}
+                aria-describedby={d}
+                required
+                value={clientId}
+                onChange={(e) => setClientId(e.target.value)}
+              />
+            )}
           </Field>
           <Field label="OAuth client secret" error={problemAt(connect.error, 'clientSecret')}>
             {(id, d) => (
-              <input id={id} aria-describedby={d} type="password" value={clientSecret} onChange={(e) => setClientSecret(e.target.value)} />
+              <input
+                id={id}
+                aria-describedby={d}
+                type="password"
+                value={clientSecret}
+                onChange={(e) => setClientSecret(e.target.value)}
+              />
             )}
           </Field>
           <div className="row row-end">

@@ -1,5 +1,5 @@
 import { api, type Page } from '../api/client.ts';
-import type { Run, Workflow } from '../api/types.ts';
+import type { Run, User, Workflow } from '../api/types.ts';
 import { RunChart } from '../components/run-chart.tsx';
 import { Button, Card, EmptyState, ErrorNotice, Loading, PageHeader } from '../components/ui.tsx';
 import { useAuth } from '../lib/auth.tsx';
@@ -30,7 +30,10 @@ async function recentRuns(since: Date, signal: AbortSignal): Promise<Run[]> {
 }
 
 export function DashboardPage() {
-  const { user } = useAuth();
+  const { user: signedIn } = useAuth();
+  // Credits change with every run: read them fresh rather than from sign-in.
+  const me = useApi((signal) => api<User>('GET', '/me', { signal }), []);
+  const user = me.data ?? signedIn;
   const range = useApi(async (signal) => {
     const days = await getPreference<unknown>(DASHBOARD_DAYS_KEY, 14, signal).catch(() => 14);
     return typeof days === 'number' && days > 0 && days <= 90 ? days : 14;

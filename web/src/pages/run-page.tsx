@@ -113,13 +113,19 @@ export function RunPage(props: { id: string }) {
   );
   const [selected, setSelected] = useState<string | null>(null);
   const steps = run.data?.steps ?? [];
+  const active = ACTIVE.has(run.data?.status ?? '');
   const decorate = useCallback(
-    (key: string) => ({
-      status:
-        steps.find((s) => s.nodeKey === key)?.status ??
-        (key === definition.data?.trigger?.key ? 'success' : undefined),
-    }),
-    [steps, definition.data],
+    (key: string) => {
+      const def = definition.data;
+      const statusOf = (k: string): string | undefined =>
+        steps.find((s) => s.nodeKey === k)?.status ?? (k === def?.trigger?.key ? 'success' : undefined);
+      const own = statusOf(key);
+      if (own || !active || !def) return { status: own };
+      // Steps are recorded when they end: a step whose inputs all succeeded is the one running now.
+      const inputs = def.edges.filter((e) => e.to === key).map((e) => statusOf(e.from));
+      return { status: inputs.length > 0 && inputs.every((s) => s === 'success') ? 'running' : undefined };
+    },
+    [steps, definition.data, active],
   );
   const retry = useAction(async () => {
     const next = await api<{ executionId: string }>('POST', `/executions/${props.id}/retry`);
@@ -145,7 +151,7 @@ export function RunPage(props: { id: string }) {
         title={name}
         subtitle={
           <>
-            <StatusBadge status={r.status} /> Run <code>{r.id.slice(0, 8)}</code> · started{' '}
+            <StatusBadge status={r.status} /> Run <code>{r.id.slice(-8)}</code> · started{' '}
             {formatDateTime(r.startedAt ?? r.createdAt)} · {formatDuration(r.durationMs)} ·{' '}
             <Link to={`/workflows/${r.workflowId}`}>open workflow</Link>
           </>
@@ -214,7 +220,9 @@ export function RunPage(props: { id: string }) {
             ) : null}
           </div>
           {shown.length === 0 ? (
-            <p className="muted">{ACTIVE.has(r.status) ? 'Waiting for the first step…' : 'No steps ran.'}</p>
+            <p className="muted">
+              {ACTIVE.has(r.status) ? 'Steps appear here as they finish.' : 'No steps ran.'}
+            </p>
           ) : null}
           {shown.map((step) => (
             <StepDetail key={`${step.nodeKey}-${step.id ?? ''}`} step={step} run={r} />

@@ -24,16 +24,17 @@ import { CopyButton } from '../components/copy-button.tsx';
 import { NODE_TYPES } from '../components/step-node.tsx';
 import { Button, ErrorNotice, Loading, StatusBadge } from '../components/ui.tsx';
 import { CatalogPanel } from '../editor/catalog-panel.tsx';
+import { EdgePanel } from '../editor/edge-panel.tsx';
 import { RunNowDialog, VersionsDialog } from '../editor/editor-dialogs.tsx';
 import { FitOnGrow } from '../editor/fit-on-grow.tsx';
-import { EdgePanel } from '../editor/edge-panel.tsx';
 import { NodePanel } from '../editor/node-panel.tsx';
-import { WorkflowPanel } from '../editor/workflow-panel.tsx';
 import { problemsByNode } from '../editor/problems-by-node.ts';
+import { WorkflowPanel } from '../editor/workflow-panel.tsx';
 import { loadCatalog } from '../lib/catalog.ts';
 import { definitionOf, edgeId, toFlow } from '../lib/graph.ts';
 import { Link } from '../lib/router.tsx';
 import { useAction, useApi } from '../lib/use-api.ts';
+import { useMeasuredNodes } from '../lib/use-measured-nodes.ts';
 
 function newKey(definition: Definition, base: string): string {
   const clean = base.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1') || 'step';
@@ -107,7 +108,9 @@ function Editor(props: {
     return f;
   }, [definition, problems, selected, selectedEdgeId, names]);
 
+  const [nodes, onSizes] = useMeasuredNodes(flow.nodes);
   const onNodesChange = (changes: NodeChange[]) => {
+    onSizes(changes);
     let next = definition;
     let moved = false;
     for (const c of changes) {
@@ -237,7 +240,9 @@ function Editor(props: {
     download(`${definition.name.replace(/[^A-Za-z0-9_-]+/g, '-').toLowerCase() || 'workflow'}.json`, data);
   });
 
-  const selectedEdge = selectedEdgeId ? definition.edges.find((e) => edgeId(e) === selectedEdgeId) : undefined;
+  const selectedEdge = selectedEdgeId
+    ? definition.edges.find((e) => edgeId(e) === selectedEdgeId)
+    : undefined;
   const selectedNode = selected
     ? definition.trigger?.key === selected
       ? definition.trigger
@@ -298,6 +303,18 @@ function Editor(props: {
           {actionError.message}. The nodes marked in red show where.
         </div>
       ) : null}
+      {!dirty && !notice && !actionError && workflow.warnings?.length ? (
+        <div className="notice notice-info" role="status">
+          <strong>Before this workflow can be activated:</strong>
+          <ul>
+            {workflow.warnings.map((w) => (
+              <li key={w.path + w.message}>
+                <code>{w.path}</code> {w.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {webhookUrl ? (
         <div className="webhook-bar">
           <span className="muted small">Webhook URL</span>
@@ -319,7 +336,7 @@ function Editor(props: {
           ) : null}
           <ReactFlowProvider>
             <ReactFlow
-              nodes={flow.nodes}
+              nodes={nodes}
               edges={flow.edges}
               nodeTypes={NODE_TYPES}
               onNodesChange={onNodesChange}

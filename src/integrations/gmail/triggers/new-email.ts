@@ -7,6 +7,9 @@ import { type ParsedEmail, parseMessage } from '../common/parse-message.ts';
 
 type Listed = { id: string; threadId: string };
 
+/** List pages read per poll at most. */
+const MAX_PAGES = 4;
+
 export const newEmailTrigger = defineTrigger({
   key: 'new_email',
   name: 'New email',
@@ -29,7 +32,7 @@ export const newEmailTrigger = defineTrigger({
     maxResults: prop.number({
       displayName: 'Emails checked per poll',
       description:
-        'The newest emails looked at on each poll; more arriving between two polls are caught next time only if they are still among the newest.',
+        'The page size of each look at the inbox; a poll reads up to 4 pages when more new emails arrived since the last one.',
       integer: true,
       minimum: 1,
       maximum: 100,
@@ -44,19 +47,28 @@ export const newEmailTrigger = defineTrigger({
     dedupe: { by: 'id', id: (item: Listed | ParsedEmail) => item.id },
     async poll(ctx) {
       const api = gmailClient(ctx);
-      const list = await api.json<GmailMessageList>({
-        path: '/gmail/v1/users/me/messages',
-        query: {
-          q: ctx.props.query || undefined,
-          maxResults: ctx.props.maxResults ?? 25,
-          labelIds: ctx.props.labelIds ?? [],
-          includeSpamTrash: ctx.props.includeSpamTrash ? true : undefined,
-        },
-      });
-      const listed = list?.messages ?? [];
+      const seen = new Set(ctx.cursor.seenIds);
+      const listed: Listed[] = [];
+      let pageToken: string | undefined;
+      // A burst larger than one page is read back until a known email shows up (a few pages at most).
+      for (let page = 0; page < (ctx.cursor.firstPoll ? 1 : MAX_PAGES); page += 1) {
+        const list = await api.json<GmailMessageList>({
+          path: '/gmail/v1/users/me/messages',
+          query: {
+            q: ctx.props.query || undefined,
+            maxResults: ctx.props.maxResults ?? 25,
+            labelIds: ctx.props.labelIds ?? [],
+            includeSpamTrash: ctx.props.includeSpamTrash ? true : undefined,
+            pageToken,
+          },
+        });
+        const messages = list?.messages ?? [];
+        listed.push(...messages);
+        if (!list?.nextPageToken || messages.some((m) => seen.has(m.id))) break;
+        pageToken = list.nextPageToken;
+      }
       // The first poll only records what is already there, so it needs no message bodies.
       if (ctx.cursor.firstPoll) return listed;
-      const seen = new Set(ctx.cursor.seenIds);
       const fresh = listed.filter((m) => !seen.has(m.id)).reverse();
       const emails: ParsedEmail[] = [];
       for (const m of fresh) {

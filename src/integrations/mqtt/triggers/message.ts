@@ -47,6 +47,7 @@ export const messageTrigger = defineTrigger({
       const received: ReceivedMessage[] = [];
       const max = ctx.props.maxMessages ?? 100;
       let lastActivity = Date.now();
+      let full = false;
       const client = await connectBroker(ctx.auth, {
         clientId: sessionClientId(ctx.workflow.id, ctx.node.key),
         clean: false,
@@ -54,8 +55,13 @@ export const messageTrigger = defineTrigger({
         setup(c) {
           c.handleMessage = (packet, done) => {
             lastActivity = Date.now();
-            // Past the limit a message is left unacknowledged: the broker hands it over at the next check.
-            if (received.length >= max) return;
+            if (received.length >= max) {
+              // Left unacknowledged (done is never called): the broker hands it over at the next check.
+              // Holding it also holds the client's input, so the check ends here.
+              if (!full) c.end(false);
+              full = true;
+              return;
+            }
             if (packet.cmd === 'publish' && (!packet.retain || ctx.props.includeRetained)) {
               received.push(
                 toReceived(
@@ -72,10 +78,16 @@ export const messageTrigger = defineTrigger({
         },
       });
       try {
-        await client.subscribeAsync(ctx.props.topic, { qos: 1 });
+        try {
+          await client.subscribeAsync(ctx.props.topic, { qos: 1 });
+        } catch (error) {
+          // The subscription survives in the persistent session; a full check ended before its answer.
+          if (!full) throw error;
+        }
         lastActivity = Date.now();
         const until = Date.now() + (ctx.props.listenSeconds ?? 5) * 1000;
         while (
+          !full &&
           Date.now() < until &&
           received.length < max &&
           Date.now() - lastActivity < IDLE_MS &&
@@ -84,8 +96,7 @@ export const messageTrigger = defineTrigger({
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       } finally {
-        // A held (unacknowledged) message would keep a graceful end waiting.
-        await client.endAsync(received.length >= max);
+        if (!full) await client.endAsync();
       }
       return received;
     },
