@@ -202,6 +202,11 @@ export const SETTINGS: readonly Setting[] = [
     default: '10000',
     description: 'Only this many most recent runs are kept per workflow.',
   },
+  {
+    name: 'QUEUE_SCHEMA',
+    default: 'pgboss',
+    description: 'PostgreSQL schema that holds the job queue tables.',
+  },
   { name: 'REFRESH_TOKEN_TTL_DAYS', default: '30', description: 'How long an unused sign-in session lasts.' },
   {
     name: 'AUTH_RATE_LIMIT_WINDOW_SECONDS',

@@ -10,9 +10,9 @@ import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from '../db/seed.ts';
 import { AppError } from '../http/errors.ts';
 import { loadOrCreateKeyFile } from '../lib/key-file.ts';
 import { VERSION } from '../lib/version.ts';
+import { createApp, describeDatabase } from '../main.ts';
 import { registerKeysCommand } from './keys-command.ts';
 import { registerWorkflowCommands } from './workflow-command.ts';
-import { createApp, describeDatabase } from '../main.ts';
 
 /** A failure the user can fix: printed as one line, exit code 1, no stack trace. */
 class CliError extends Error {}

@@ -1,11 +1,11 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { existsSync } from 'node:fs';
 import { lockDataDir } from './data-dir-lock.ts';
-import { readPgliteTemplate } from './pglite-template.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { readPgliteTemplate } from './pglite-template.ts';
 import type { DB } from './types.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -66,7 +66,8 @@ async function openPglite(dataDir: string | undefined, template: Blob | undefine
   let pglite: PGlite;
   const pgdata = dataDir ? path.join(dataDir, 'pgdata') : undefined;
   // A new data directory starts from the install-time template instead of running initdb.
-  const seed = template ?? (pgdata && !existsSync(path.join(pgdata, 'PG_VERSION')) ? readPgliteTemplate() : undefined);
+  const seed =
+    template ?? (pgdata && !existsSync(path.join(pgdata, 'PG_VERSION')) ? readPgliteTemplate() : undefined);
   try {
     pglite = await PGlite.create({
       ...(pgdata ? { dataDir: pgdata } : {}),

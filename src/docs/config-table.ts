@@ -8,7 +8,9 @@ const END = '<!-- config:end -->';
 
 /** The README's configuration table, made from the settings list in src/config.ts. */
 export function renderConfigTable(): string {
-  const rows = SETTINGS.map((s) => `| \`${s.name}\` | ${s.default.replace(/\|/g, '\\|')} | ${s.description.replace(/\|/g, '\\|')} |`);
+  const rows = SETTINGS.map(
+    (s) => `| \`${s.name}\` | ${s.default.replace(/\|/g, '\\|')} | ${s.description.replace(/\|/g, '\\|')} |`,
+  );
   return ['| Variable | Default | What it does |', '|---|---|---|', ...rows].join('\n');
 }
 
@@ -32,5 +34,7 @@ export function updateReadme(): boolean {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.stdout.write(updateReadme() ? 'README.md configuration table updated\n' : 'README.md already up to date\n');
+  process.stdout.write(
+    updateReadme() ? 'README.md configuration table updated\n' : 'README.md already up to date\n',
+  );
 }

@@ -5,6 +5,7 @@ import { createLimitedFetch, type FetchLimits } from '../catalog/limited-fetch.t
 import type { Catalog } from '../catalog/registry.ts';
 import type { DB } from '../db/types.ts';
 import type { DefinitionNode } from '../workflows/definition.ts';
+import type { ConnectionLoader } from './connection-loader.ts';
 import { checkProps } from './props-check.ts';
 import type { StepCall, StepExecutor } from './step-executor.ts';
 
@@ -13,8 +14,8 @@ export interface CatalogStepsOptions {
   /** The catalog, read at call time (it is built after the engine in some processes). */
   catalog: () => Catalog | undefined;
   fetchLimits: FetchLimits;
-  /** Decrypted credentials of a node's connection, scoped to its owner. */
-  loadAuth?(userId: string, connectionId: string): Promise<unknown>;
+  /** Opens a node's connection (decrypted credentials and the refresh handle), scoped to its owner. */
+  loadConnection?: ConnectionLoader;
   loadSecrets?(userId: string): Promise<Record<string, string>>;
 }
 
@@ -61,13 +62,15 @@ export function catalogSteps(options: CatalogStepsOptions): StepExecutor {
         error: log('error'),
       };
       let auth: unknown;
+      let connection: ActionContext<unknown>['connection'];
       if (node.connection) {
-        if (!options.loadAuth) throw new Error('connections cannot be opened in this process');
-        auth = await options.loadAuth(call.execution.userId, node.connection);
+        if (!options.loadConnection) throw new Error('connections cannot be opened in this process');
+        ({ auth, connection } = await options.loadConnection(call.execution.userId, node.connection));
       }
       const ctx: ActionContext<Record<string, unknown>> = {
         props: checkProps(found, call.config),
         auth,
+        ...(connection ? { connection } : {}),
         state: createHookState(options.db, call.execution.workflowId, node.key),
         log: stepLog,
         signal: call.signal,

@@ -29,6 +29,7 @@ let user: TestUser;
 let sink: Server;
 let sinkUrl: string;
 const received: unknown[] = [];
+const receivedHeaders: Record<string, unknown>[] = [];
 
 async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -76,6 +77,7 @@ beforeAll(async () => {
       body += c;
     });
     req.on('end', () => {
+      receivedHeaders.push(req.headers);
       received.push(JSON.parse(body || 'null'));
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: true, count: received.length }));
@@ -187,6 +189,59 @@ describe('webhook runs', () => {
     });
     const paused = await t.server.inject({ method: 'POST', url: `/hooks/${wf.webhookToken}`, payload: {} });
     expect(paused.statusCode).toBe(404);
+  });
+});
+
+describe('connections and secrets', () => {
+  it("opens the node's connection and the owner's secrets for the step, never storing them in the record", async () => {
+    const made = await t.server.inject({
+      method: 'POST',
+      url: '/api/v1/connections',
+      headers: user.headers,
+      payload: {
+        service: 'http',
+        name: 'Sink API',
+        credentials: { type: 'bearer', token: 'conn-token-123' },
+      },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const secret = await t.server.inject({
+      method: 'POST',
+      url: '/api/v1/secrets',
+      headers: user.headers,
+      payload: { name: 'TRACE_KEY', value: 'secret-trace-456' },
+    });
+    expect(secret.statusCode, secret.body).toBe(201);
+    const wf = await publish(
+      definition(manualTrigger, [
+        {
+          key: 'call',
+          service: 'http',
+          component: 'request',
+          connection: made.json().id,
+          config: {
+            method: 'POST',
+            url: sinkUrl,
+            headers: { 'x-trace': '{{ secrets.TRACE_KEY }}' },
+            body: { hi: 1 },
+          },
+        },
+      ]),
+    );
+    const response = await runManual(wf.id);
+    expect(response.statusCode, response.body).toBe(200);
+    const headers = receivedHeaders.at(-1)!;
+    expect(headers['authorization']).toBe('Bearer conn-token-123');
+    expect(headers['x-trace']).toBe('secret-trace-456');
+    const run = await t.ctx.db
+      .selectFrom('executions')
+      .selectAll()
+      .where('workflow_id', '=', wf.id)
+      .executeTakeFirstOrThrow();
+    expect(run.status).toBe('success');
+    const recorded = JSON.stringify(await steps(run.id));
+    expect(recorded).not.toContain('conn-token-123');
+    expect(recorded).not.toContain('secret-trace-456');
   });
 });
 

@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/registry.ts';
 import type { Database } from '../db/connect.ts';
 import { EngineBus } from './bus.ts';
 import { catalogSteps } from './catalog-steps.ts';
+import { engineAccess, fetchLimitsOf } from './connection-loader.ts';
 import { IntakeBatcher } from './intake.ts';
 import { Poller } from './poller.ts';
 import { RUN_QUEUE, type RunJob, RunQueue } from './queue.ts';
@@ -61,12 +62,15 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
     url: database.kind === 'postgres' ? url : undefined,
     log: ctx.log,
   });
+  const access = engineAccess(ctx);
   const steps =
     options.steps ??
     catalogSteps({
       db: ctx.db,
       catalog: () => catalogOf(ctx),
-      fetchLimits: { timeoutMs: 30_000, maxBytes: 10 * 1024 * 1024 },
+      fetchLimits: fetchLimitsOf(ctx),
+      loadConnection: access.loadConnection,
+      loadSecrets: access.loadSecrets,
     });
   const runner = new Runner({ db: ctx.db, queue, bus, steps, log: ctx.log });
   const creditCost = ctx.config.engine.runCreditCost;
@@ -104,6 +108,8 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
       catalog: () => catalogOf(ctx),
       stopping: ctx.stopping,
       publicUrl: ctx.config.publicUrl,
+      loadConnection: access.loadConnection,
+      fetchLimits: fetchLimitsOf(ctx),
     });
     services.push({ name: 'poller', start: () => poller.start(), stop: () => poller.stop() });
     services.push(

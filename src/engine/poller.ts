@@ -2,12 +2,13 @@ import type { Kysely } from 'kysely';
 import type { StepLogger, TriggerContext } from '../catalog/context.ts';
 import type { PollingHooks } from '../catalog/define.ts';
 import { createHookState } from '../catalog/hook-state.ts';
-import { createLimitedFetch } from '../catalog/limited-fetch.ts';
+import { createLimitedFetch, type FetchLimits } from '../catalog/limited-fetch.ts';
 import type { Catalog } from '../catalog/registry.ts';
 import { runPoll } from '../catalog/run-poll.ts';
 import type { DB } from '../db/types.ts';
 import type { Logger } from '../lib/logger.ts';
 import { type ActiveTrigger, listActiveTriggers } from './active-triggers.ts';
+import type { ConnectionLoader } from './connection-loader.ts';
 import { insertRuns } from './intake.ts';
 import type { RunQueue } from './queue.ts';
 
@@ -22,6 +23,9 @@ export interface PollerOptions {
   catalog: () => Catalog | undefined;
   stopping: AbortSignal;
   publicUrl: string;
+  /** Opens the trigger's connection; without it a trigger that names a connection cannot poll. */
+  loadConnection?: ConnectionLoader;
+  fetchLimits?: FetchLimits;
   refreshMs?: number;
   tickMs?: number;
 }
@@ -120,13 +124,26 @@ export class Poller {
 
   async #poll(entry: Entry): Promise<void> {
     const { active } = entry;
+    let opened: Awaited<ReturnType<ConnectionLoader>> | undefined;
+    if (active.trigger.connection && this.#o.loadConnection) {
+      try {
+        opened = await this.#o.loadConnection(active.userId, active.trigger.connection);
+      } catch (error) {
+        await this.#failed(entry, error);
+        return;
+      }
+    }
     const ctx: TriggerContext<unknown> = {
       props: active.trigger.config,
-      auth: undefined,
+      auth: opened?.auth,
+      ...(opened ? { connection: opened.connection } : {}),
       state: createHookState(this.#o.db, active.workflowId, active.trigger.key),
       log: quietLog,
       signal: this.#o.stopping,
-      http: createLimitedFetch({ timeoutMs: 30_000, maxBytes: 10 * 1024 * 1024 }, this.#o.stopping),
+      http: createLimitedFetch(
+        this.#o.fetchLimits ?? { timeoutMs: 30_000, maxBytes: 10 * 1024 * 1024 },
+        this.#o.stopping,
+      ),
       workflow: { id: active.workflowId, userId: active.userId },
       node: { key: active.trigger.key },
       publicUrl: this.#o.publicUrl,
@@ -167,24 +184,30 @@ export class Poller {
       entry.failures = 0;
       entry.nextAt = Date.now() + entry.intervalMs;
     } catch (error) {
-      entry.failures++;
-      entry.errorShown = true;
-      const backoff = Math.min(entry.intervalMs * 2 ** entry.failures, MAX_BACKOFF_MS);
-      entry.nextAt = Date.now() + backoff;
-      const message = error instanceof Error ? error.message : String(error);
-      await this.#o.db
-        .updateTable('workflows')
-        .set({
-          trigger_error:
-            `poll failed (${entry.failures}x, next try in ${Math.round(backoff / 1000)} s): ${message}`.slice(
-              0,
-              2000,
-            ),
-        })
-        .where('id', '=', active.workflowId)
-        .execute()
-        .catch(() => {});
-      this.#o.log.warn({ workflowId: active.workflowId, err: error }, 'poll failed');
+      await this.#failed(entry, error);
     }
+  }
+
+  /** Backs the trigger off and shows why on the workflow. */
+  async #failed(entry: Entry, error: unknown): Promise<void> {
+    const { active } = entry;
+    entry.failures++;
+    entry.errorShown = true;
+    const backoff = Math.min(entry.intervalMs * 2 ** entry.failures, MAX_BACKOFF_MS);
+    entry.nextAt = Date.now() + backoff;
+    const message = error instanceof Error ? error.message : String(error);
+    await this.#o.db
+      .updateTable('workflows')
+      .set({
+        trigger_error:
+          `poll failed (${entry.failures}x, next try in ${Math.round(backoff / 1000)} s): ${message}`.slice(
+            0,
+            2000,
+          ),
+      })
+      .where('id', '=', active.workflowId)
+      .execute()
+      .catch(() => {});
+    this.#o.log.warn({ workflowId: active.workflowId, err: error }, 'poll failed');
   }
 }

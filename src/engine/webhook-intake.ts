@@ -4,6 +4,7 @@ import type { WebhookRequest } from '../catalog/define.ts';
 import { createHookState } from '../catalog/hook-state.ts';
 import { createLimitedFetch } from '../catalog/limited-fetch.ts';
 import { type ActiveTrigger, triggerByWebhookToken } from './active-triggers.ts';
+import { engineAccess, fetchLimitsOf } from './connection-loader.ts';
 import { engineOf } from './engine.ts';
 import { hasTemplates, renderConfig } from './render.ts';
 import { type RunResult, startRun, waitForRun } from './start-run.ts';
@@ -78,13 +79,20 @@ export async function receiveWebhook(
     const secrets = (await engine.runner.loadSecrets(active.userId)) ?? {};
     props = renderConfig(props, { trigger: {}, steps: {}, secrets });
   }
+  // A trigger naming a connection (e.g. a signing secret kept there) gets it opened for its owner.
+  const opened = active.trigger.connection
+    ? await engineAccess(ctx)
+        .loadConnection(active.userId, active.trigger.connection)
+        .catch(() => undefined)
+    : undefined;
   const tctx: TriggerContext<Record<string, unknown>> = {
     props,
-    auth: undefined,
+    auth: opened?.auth,
+    ...(opened ? { connection: opened.connection } : {}),
     state: createHookState(ctx.db, active.workflowId, active.trigger.key),
     log: quietLog,
     signal: ctx.stopping,
-    http: createLimitedFetch({ timeoutMs: 10_000, maxBytes: 1024 * 1024 }, ctx.stopping),
+    http: createLimitedFetch(fetchLimitsOf(ctx), ctx.stopping),
     workflow: { id: active.workflowId, userId: active.userId },
     node: { key: active.trigger.key },
     publicUrl: ctx.config.publicUrl,

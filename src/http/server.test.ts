@@ -12,7 +12,11 @@ const probeRoutes: RouteModule = (app) => {
       schema: {
         hide: true,
         body: Type.Object(
-          { name: Type.String({ minLength: 2 }), email: Type.String({ format: 'email' }), count: Type.Integer() },
+          {
+            name: Type.String({ minLength: 2 }),
+            email: Type.String({ format: 'email' }),
+            count: Type.Integer(),
+          },
           { additionalProperties: false },
         ),
       },
@@ -45,14 +49,20 @@ describe(`HTTP server (${TEST_DB_KIND})`, () => {
   it('gives every response a request id, and keeps one the client sent', async () => {
     const fresh = await t.server.inject({ method: 'GET', url: '/api/v1/health' });
     expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    const given = await t.server.inject({ method: 'GET', url: '/api/v1/health', headers: { 'x-request-id': 'abc-123' } });
+    const given = await t.server.inject({
+      method: 'GET',
+      url: '/api/v1/health',
+      headers: { 'x-request-id': 'abc-123' },
+    });
     expect(given.headers['x-request-id']).toBe('abc-123');
   });
 
   it('answers unknown routes with the error shape', async () => {
     const res = await t.server.inject({ method: 'GET', url: '/api/v1/nothing-here' });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: { code: 'not_found', message: 'No route for GET /api/v1/nothing-here' } });
+    expect(res.json()).toEqual({
+      error: { code: 'not_found', message: 'No route for GET /api/v1/nothing-here' },
+    });
   });
 
   it('names every invalid field and its rule', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INTEGRATION_GALLERY } from '../integrations/all-galleries.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { createTestUser, type TestUser } from '../testing/test-users.ts';
-import { INTEGRATION_GALLERY } from '../integrations/all-galleries.ts';
 import { BUILT_IN_TEMPLATES } from './built-in-templates.ts';
 import { insertConnection } from './test-fixtures.ts';
 
@@ -76,10 +76,17 @@ describe('templates', () => {
     const services = await t.ctx.db.selectFrom('services').select(['id', 'key']).execute();
     const connections: Record<string, string> = {};
     for (const service of services) {
-      connections[service.key] = await insertConnection(t.ctx.db, owner.id, service.id, `gallery ${service.key}`);
+      connections[service.key] = await insertConnection(
+        t.ctx.db,
+        owner.id,
+        service.id,
+        `gallery ${service.key}`,
+      );
     }
     const secretNames = new Set(
-      [...JSON.stringify(INTEGRATION_GALLERY).matchAll(/secrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!),
+      [...JSON.stringify(INTEGRATION_GALLERY).matchAll(/secrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map(
+        (m) => m[1]!,
+      ),
     );
     for (const name of secretNames) {
       const made = await call(owner, 'POST', '/api/v1/secrets', { name, value: `value-of-${name}` });
@@ -94,9 +101,12 @@ describe('templates', () => {
       const def = entry.definition as Json;
       const perNode: Record<string, string> = {};
       for (const node of [def['trigger'], ...(def['nodes'] ?? []), ...(def['actions'] ?? [])] as Json[]) {
-        if (node?.['service'] && connections[node['service']]) perNode[node['key']] = connections[node['service']]!;
+        if (node?.['service'] && connections[node['service']])
+          perNode[node['key']] = connections[node['service']]!;
       }
-      const used = await call(owner, 'POST', `/api/v1/templates/${template!['id']}/use`, { connections: perNode });
+      const used = await call(owner, 'POST', `/api/v1/templates/${template!['id']}/use`, {
+        connections: perNode,
+      });
       expect(used.status, entry.slug).toBe(201);
       expect(used.body['warnings'], `${entry.slug}: ${JSON.stringify(used.body['warnings'])}`).toEqual([]);
       const activated = await call(owner, 'POST', `/api/v1/workflows/${used.body['id']}/activate`);
