@@ -187,6 +187,18 @@ describe(`area CLI (${TEST_DB_KIND})`, { timeout: 180_000 }, () => {
     const first = await start(env);
     const health = await fetch(`${first.url}/api/v1/health`);
     expect(health.status).toBe(200);
+    // The demo user `area seed` made (in an earlier test) signs in through the API.
+    const login = await fetch(`${first.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@example.com', password: 'password123' }),
+    });
+    expect(login.status).toBe(200);
+    const session = (await login.json()) as { accessToken: string; user: { isAdmin?: boolean } };
+    const me = await fetch(`${first.url}/api/v1/me`, {
+      headers: { authorization: `Bearer ${session.accessToken}` },
+    });
+    expect(await me.json()).toMatchObject({ email: 'admin@example.com', isAdmin: true });
     expect(await health.json()).toMatchObject({ status: 'ok', database: { kind: TEST_DB_KIND } });
     if (TEST_DB_KIND === 'pglite') {
       const second = await run(['migrate', 'status'], env);

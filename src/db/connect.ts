@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { readPgliteTemplate } from './pglite-template.ts';
+import { ScopedPostgresDialect } from './scoped-introspector.ts';
 import type { DB } from './types.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -49,7 +51,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   // Fail at start, with the reason, rather than on the first request.
   const client = await pool.connect();
   client.release();
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new ScopedPostgresDialect({ pool }) });
   return {
     db,
     kind: 'postgres',
@@ -72,6 +74,8 @@ async function openPglite(dataDir: string | undefined, template: Blob | undefine
     pglite = await PGlite.create({
       ...(pgdata ? { dataDir: pgdata } : {}),
       ...(seed ? { loadDataDir: seed } : {}),
+      // pgvector, for the assistant's search by meaning (chat_messages.embedding).
+      extensions: { vector },
       parsers: { [pgliteTypes.INT8]: (value: string) => Number(value) },
     });
   } catch (error) {

@@ -8,11 +8,11 @@ import {
   type Driver,
   type Kysely,
   PostgresAdapter,
-  PostgresIntrospector,
   PostgresQueryCompiler,
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
+import { SchemaScopedIntrospector } from './scoped-introspector.ts';
 
 /**
  * Kysely dialect over one PGlite instance.
@@ -38,7 +38,7 @@ export class PGliteDialect implements Dialect {
   }
 
   createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
-    return new PostgresIntrospector(db);
+    return new SchemaScopedIntrospector(db);
   }
 
   createQueryCompiler(): QueryCompiler {

@@ -15,11 +15,14 @@ import { MIGRATIONS_DIR, migrateUp } from './migrator.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-function pgliteVersion(): string {
-  const pkg = JSON.parse(
-    readFileSync(path.join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8'),
-  );
+function versionOf(name: string): string {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8'));
   return String(pkg.version);
+}
+
+/** The engine and its extensions decide what a dump contains. */
+function pgliteVersion(): string {
+  return `${versionOf('@electric-sql/pglite')}-vector${versionOf('@electric-sql/pglite-pgvector')}`;
 }
 
 function migrationsHash(): string {

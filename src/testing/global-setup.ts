@@ -35,6 +35,10 @@ export async function setup(): Promise<void> {
   const hash = createHash('sha256');
   for (const file of readdirSync(MIGRATIONS_DIR).sort())
     hash.update(file).update(readFileSync(path.join(MIGRATIONS_DIR, file)));
+  // The database engine and its extensions shape the dump too.
+  for (const pkg of ['@electric-sql/pglite', '@electric-sql/pglite-pgvector']) {
+    hash.update(readFileSync(path.join(process.cwd(), 'node_modules', pkg, 'package.json')));
+  }
   const file = path.join(os.tmpdir(), `area-test-template-${hash.digest('hex').slice(0, 16)}.tar`);
   if (!existsSync(file)) {
     const database = await openDatabase({});

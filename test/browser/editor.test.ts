@@ -142,6 +142,18 @@ describe('the workflow editor', { timeout: 90_000 }, () => {
     session.console.assertClean();
   });
 
+  it('opens the assistant beside the graph and closes it again', async () => {
+    const { page } = session;
+    await page.getByRole('button', { name: 'Assistant' }).click();
+    const message = page.getByRole('textbox', { name: 'Message to the assistant' });
+    await message.waitFor();
+    expect(await page.getByText('Describe what should happen').isVisible()).toBe(true);
+    await screenshot(page, 'editor-assistant');
+    await page.getByRole('button', { name: 'Assistant' }).click();
+    await message.waitFor({ state: 'detached' });
+    session.console.assertClean();
+  });
+
   it('removes the unfinished step, activates, lists the version and runs by hand with input', async () => {
     const { page } = session;
     const last = page.locator('.react-flow__node').last();

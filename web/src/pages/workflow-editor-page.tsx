@@ -20,6 +20,7 @@ import type {
   Service,
   Workflow,
 } from '../api/types.ts';
+import { AssistantPanel } from '../assistant/assistant-panel.tsx';
 import { CopyButton } from '../components/copy-button.tsx';
 import { NODE_TYPES } from '../components/step-node.tsx';
 import { Button, ErrorNotice, Loading, StatusBadge } from '../components/ui.tsx';
@@ -32,7 +33,7 @@ import { problemsByNode } from '../editor/problems-by-node.ts';
 import { WorkflowPanel } from '../editor/workflow-panel.tsx';
 import { loadCatalog } from '../lib/catalog.ts';
 import { definitionOf, edgeId, toFlow } from '../lib/graph.ts';
-import { Link } from '../lib/router.tsx';
+import { Link, navigate } from '../lib/router.tsx';
 import { useAction, useApi } from '../lib/use-api.ts';
 import { useMeasuredNodes } from '../lib/use-measured-nodes.ts';
 
@@ -79,6 +80,7 @@ function Editor(props: {
   const [notice, setNotice] = useState<string>();
   const [running, setRunning] = useState(false);
   const [versionsOpen, setVersionsOpen] = useState(false);
+  const [assistantOpen, setAssistantOpen] = useState(false);
 
   useEffect(() => {
     setWorkflow(props.workflow);
@@ -272,6 +274,9 @@ function Editor(props: {
           {dirty ? <span className="muted small">Unsaved changes</span> : null}
         </div>
         <div className="editor-actions">
+          <Button onClick={() => setAssistantOpen((open) => !open)} aria-pressed={assistantOpen}>
+            Assistant
+          </Button>
           <Button onClick={() => setVersionsOpen(true)}>Versions</Button>
           <Button onClick={() => void exportJson.run()} pending={exportJson.pending}>
             Export
@@ -361,7 +366,11 @@ function Editor(props: {
             </ReactFlow>
           </ReactFlowProvider>
         </section>
-        {selectedNode ? (
+        {assistantOpen ? (
+          <aside className="node-panel" aria-label="Assistant panel">
+            <AssistantPanel workflowId={workflow.id} onCreated={(id) => navigate(`/workflows/${id}`)} />
+          </aside>
+        ) : selectedNode ? (
           <NodePanel
             key={selectedNode.key}
             definition={definition}
