@@ -2,7 +2,7 @@ import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
  * Row types of every table, kept by hand beside the migrations in ./migrations.
- * The schema test compares these names with the live catalog, so a column added in SQL and
+ * types-match.test.ts compares these names with the live catalog, so a column added in SQL and
  * forgotten here (or the reverse) fails the suite.
  */
 
