@@ -89,4 +89,6 @@ export interface TriggerContext<P> extends BaseContext<P> {
   node: { key: string };
   /** The address Area is reached at (webhook URLs). */
   publicUrl: string;
+  /** The workflow's public hook URL (`PUBLIC_URL/hooks/<token>`), when it has a webhook token. */
+  webhookUrl?: string;
 }

@@ -7,7 +7,7 @@ import type { JsonSchema, Props, PropsValue } from './props.ts';
  * e.g. `http.request`), typed props and a JSON Schema of its output.
  */
 
-export type TriggerMode = 'webhook' | 'polling' | 'schedule' | 'manual';
+export type TriggerMode = 'webhook' | 'polling' | 'schedule' | 'manual' | 'subscription';
 
 /** Flow-control actions the engine treats specially (the matching workflow_nodes.node_type). */
 export type FlowKind = 'condition' | 'filter' | 'delay';
@@ -59,6 +59,11 @@ export interface WebhookHooks<P> {
   handshake?(request: WebhookRequest, ctx: TriggerContext<P>): WebhookReply | undefined;
   /** The trigger data of the run; undefined ignores the request (answered 200, no run). */
   toEvent(request: WebhookRequest, ctx: TriggerContext<P>): unknown;
+  /**
+   * The provider's delivery id when it sits in the body (not a header): the run's idempotency key
+   * when the request carries none, so a provider's retry starts no second run.
+   */
+  deliveryId?(request: WebhookRequest): string | undefined;
 }
 
 export type Dedupe<I> =
@@ -90,6 +95,17 @@ export interface ScheduleHooks<P> {
   next(props: P, after: Date): Date | null;
   /** The trigger data of a tick. */
   toEvent?(props: P, firedAt: Date): unknown;
+}
+
+/**
+ * A trigger that stays connected to its provider (a broker, a socket) while the workflow is active.
+ * `emit` resolves once the run is recorded (committed): acknowledge the provider only after it.
+ * A repeat of the same idempotency key makes no second run.
+ */
+export interface SubscriptionHooks<P> {
+  start(
+    ctx: TriggerContext<P> & { emit(event: unknown, idempotencyKey?: string): Promise<void> },
+  ): Promise<{ stop(): Promise<void> }>;
 }
 
 export interface ManualHooks<P> {
@@ -126,12 +142,17 @@ export type ManualTrigger<P extends Props = Props, O = unknown> = TriggerBase<P,
   mode: 'manual';
   manual: ManualHooks<PropsValue<P>>;
 };
+export type SubscriptionTrigger<P extends Props = Props, O = unknown> = TriggerBase<P, O> & {
+  mode: 'subscription';
+  subscription: SubscriptionHooks<PropsValue<P>>;
+};
 
 export type TriggerDefinition<P extends Props = Props, O = unknown> =
   | WebhookTrigger<P, O>
   | PollingTrigger<P, O>
   | ScheduleTrigger<P, O>
-  | ManualTrigger<P, O>;
+  | ManualTrigger<P, O>
+  | SubscriptionTrigger<P, O>;
 
 export interface AuthTestContext {
   auth: unknown;
@@ -151,6 +172,10 @@ export interface OAuth2Settings {
   pkce?: boolean;
   /** Extra query parameters of the authorization request (e.g. access_type=offline). */
   authorizeParams?: Record<string, string>;
+  /** The user may give other endpoints when connecting (self-hosted editions of the provider). */
+  customEndpoints?: boolean;
+  /** How the token endpoint wants the client to authenticate: form body (default) or HTTP Basic. */
+  clientAuth?: 'body' | 'basic';
 }
 
 export type ServiceAuth =
@@ -163,6 +188,15 @@ export type ServiceAuth =
       test?(ctx: AuthTestContext): Promise<void>;
     }
   | { type: 'oauth2'; oauth2: OAuth2Settings; test?(ctx: AuthTestContext): Promise<void> };
+
+/**
+ * Several ways to connect one service (e.g. a pasted token or the OAuth2 flow); each connection uses
+ * one option, told apart by type, so at most one option per type.
+ */
+export interface ServiceAuthAlternatives {
+  type: 'alternatives';
+  options: readonly ServiceAuth[];
+}
 
 /** A pre-filled connection set-up shown when connecting the service (integration_templates). */
 export interface IntegrationTemplate {
@@ -181,7 +215,7 @@ export interface ServiceDefinition {
   icon: string;
   category: string;
   docsUrl?: string;
-  auth: ServiceAuth;
+  auth: ServiceAuth | ServiceAuthAlternatives;
   triggers: readonly TriggerDefinition<Props, unknown>[];
   actions: readonly ActionDefinition<Props, unknown>[];
   templates?: readonly IntegrationTemplate[];
@@ -199,6 +233,9 @@ export function defineTrigger<P extends Props, O, I>(
 ): PollingTrigger<P, O, I>;
 export function defineTrigger<P extends Props, O>(definition: ScheduleTrigger<P, O>): ScheduleTrigger<P, O>;
 export function defineTrigger<P extends Props, O>(definition: ManualTrigger<P, O>): ManualTrigger<P, O>;
+export function defineTrigger<P extends Props, O>(
+  definition: SubscriptionTrigger<P, O>,
+): SubscriptionTrigger<P, O>;
 export function defineTrigger<P extends Props, O>(
   definition: TriggerDefinition<P, O>,
 ): TriggerDefinition<P, O> {

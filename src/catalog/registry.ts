@@ -1,6 +1,8 @@
+import { AUTH_OPTION_FIELD, requiresAuth } from './auth-options.ts';
 import type {
   ActionDefinition,
   FlowKind,
+  ServiceAuth,
   ServiceDefinition,
   TriggerDefinition,
   TriggerMode,
@@ -61,8 +63,39 @@ export interface Catalog {
   setIds(ids: { services: Map<string, string>; components: Map<string, string> }): void;
 }
 
+/**
+ * JSON Schema of the credential fields (oauth2: the OAuth2 settings under x-oauth2). With alternatives,
+ * a `oneOf` of each option's schema, told apart by the `authType` property (const = the option's type).
+ */
 export function authSchemaOf(service: ServiceDefinition): JsonSchema {
   const auth = service.auth;
+  if (auth.type !== 'alternatives') return optionSchema(auth);
+  return {
+    type: 'object',
+    oneOf: auth.options.map((option) => {
+      const schema = optionSchema(option);
+      const properties = (schema['properties'] ?? {}) as Record<string, JsonSchema>;
+      return {
+        ...schema,
+        title: AUTH_OPTION_TITLES[option.type],
+        properties: { [AUTH_OPTION_FIELD]: { const: option.type }, ...properties },
+        ...(option.type === 'oauth2' ? { required: [AUTH_OPTION_FIELD] } : {}),
+      };
+    }),
+    'x-discriminator': AUTH_OPTION_FIELD,
+  };
+}
+
+const AUTH_OPTION_TITLES: Record<ServiceAuth['type'], string> = {
+  none: 'No credentials',
+  api_key: 'API key',
+  basic: 'User name and password',
+  bearer: 'Token',
+  custom: 'Token',
+  oauth2: 'OAuth2',
+};
+
+function optionSchema(auth: ServiceAuth): JsonSchema {
   if (auth.type === 'none') return { type: 'object', properties: {} };
   if (auth.type === 'oauth2') {
     return {
@@ -73,6 +106,7 @@ export function authSchemaOf(service: ServiceDefinition): JsonSchema {
         tokenUrl: auth.oauth2.tokenUrl ?? null,
         scopes: [...auth.oauth2.scopes],
         pkce: auth.oauth2.pkce ?? true,
+        customEndpoints: auth.oauth2.customEndpoints ?? false,
       },
     };
   }
@@ -85,7 +119,7 @@ export function createCatalog(definitions: readonly ServiceDefinition[]): Catalo
   if (problems.length > 0) throw new Error(`Invalid integration catalog:\n- ${problems.join('\n- ')}`);
 
   const services: CatalogService[] = definitions.map((definition) => {
-    const requiresAuthByDefault = definition.auth.type !== 'none';
+    const requiresAuthByDefault = requiresAuth(definition);
     const components: CatalogComponent[] = [
       ...definition.triggers.map(
         (t): CatalogComponent => ({

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB, JsonValue } from '../db/types.ts';
+import { requiresAuth, storedAuthType } from './auth-options.ts';
 import type { Catalog } from './registry.ts';
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
@@ -23,8 +24,8 @@ export async function syncCatalog(db: Kysely<DB>, catalog: Catalog): Promise<voi
         description: def.description,
         icon_url: def.icon,
         category: def.category,
-        requires_auth: def.auth.type !== 'none',
-        auth_type: def.auth.type,
+        requires_auth: requiresAuth(def),
+        auth_type: storedAuthType(def),
         auth_schema: json(service.authSchema),
         docs_url: def.docsUrl ?? null,
         is_active: true,

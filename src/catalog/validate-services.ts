@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { AUTH_OPTION_FIELD, authOptionsOf } from './auth-options.ts';
 import type { ServiceDefinition } from './define.ts';
 import { propsSchema } from './props.ts';
 
@@ -17,6 +18,7 @@ export const SCHEMA_ANNOTATIONS = [
   'x-dynamic-options',
   'x-depends-on',
   'x-oauth2',
+  'x-discriminator',
 ] as const;
 
 const SERVICE_KEY = /^[a-z0-9][a-z0-9_-]*$/;
@@ -47,8 +49,10 @@ export function validateServices(definitions: readonly ServiceDefinition[]): str
       problems.push(`service "${service.key}": duplicate name ${service.name}`);
     serviceKeys.add(service.key);
     serviceNames.add(service.name);
-    if (service.auth.type !== 'none' && service.auth.type !== 'oauth2') {
-      compile(ajv, propsSchema(service.auth.props), `service "${service.key}" auth`, problems);
+    if (service.auth.type === 'alternatives') problems.push(...alternativesProblems(service));
+    for (const option of authOptionsOf(service)) {
+      if (option.type !== 'none' && option.type !== 'oauth2')
+        compile(ajv, propsSchema(option.props), `service "${service.key}" auth`, problems);
     }
     const componentKeys = new Set<string>();
     for (const component of [...service.triggers, ...service.actions]) {
@@ -62,6 +66,25 @@ export function validateServices(definitions: readonly ServiceDefinition[]): str
         problems.push(`${where}: sampleOutput does not match output: ${ajv.errorsText(output.errors)}`);
       }
     }
+    for (const trigger of service.triggers) {
+      if (trigger.mode === 'subscription' && typeof trigger.subscription?.start !== 'function')
+        problems.push(`${service.key}.${trigger.key}: a subscription trigger needs subscription.start`);
+    }
+  }
+  return problems;
+}
+
+function alternativesProblems(service: ServiceDefinition): string[] {
+  const options = authOptionsOf(service);
+  const where = `service "${service.key}" auth`;
+  const problems: string[] = [];
+  if (options.length < 2) problems.push(`${where}: alternatives need at least two options`);
+  const types = options.map((o) => o.type);
+  if (new Set(types).size !== types.length) problems.push(`${where}: one option per auth type`);
+  if (types.includes('none')) problems.push(`${where}: an alternative cannot be "none"`);
+  for (const option of options) {
+    if (option.type !== 'none' && option.type !== 'oauth2' && AUTH_OPTION_FIELD in option.props)
+      problems.push(`${where}: the field "${AUTH_OPTION_FIELD}" names the option, props cannot use it`);
   }
   return problems;
 }

@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
+import { authOptionOfCredentials, hasAuthAlternatives } from '../catalog/auth-options.ts';
 import type { ConnectionInfo, LimitedFetch } from '../catalog/context.ts';
+import type { AuthType } from '../catalog/define.ts';
 import type { Catalog } from '../catalog/registry.ts';
 import type { DB } from '../db/types.ts';
 import type { KeyRing } from './crypto.ts';
@@ -96,7 +98,7 @@ export async function refreshOAuth2Connection(
 export async function loadConnectionForRun(
   deps: AccessDeps,
   ref: { connectionId: string; userId: string },
-): Promise<{ auth: unknown; connection: ConnectionInfo }> {
+): Promise<{ auth: unknown; connection: ConnectionInfo; authType: AuthType }> {
   const row = await deps.db
     .selectFrom('connections')
     .innerJoin('services', 'services.id', 'connections.service_id')
@@ -131,16 +133,23 @@ export async function loadConnectionForRun(
     .where('id', '=', row.id)
     .execute();
 
-  const isOAuth2 = row.auth_type === 'oauth2';
+  const opened = deps.keys.openJson<unknown>(row.encrypted_credentials);
+  const definition = deps.catalog.service(row.service_key)?.definition;
+  // A service with alternatives: the stored credentials say which option the connection uses.
+  const authType: AuthType =
+    definition && hasAuthAlternatives(definition)
+      ? authOptionOfCredentials(definition, opened).type
+      : (row.auth_type as AuthType);
+  const isOAuth2 = authType === 'oauth2';
   let auth: unknown;
   if (isOAuth2) {
-    let credentials = deps.keys.openJson<OAuth2Credentials>(row.encrypted_credentials);
+    let credentials = opened as OAuth2Credentials;
     const expiresAt = credentials.expiresAt ? Date.parse(credentials.expiresAt) : Number.POSITIVE_INFINITY;
     if (expiresAt - Date.now() <= REFRESH_MARGIN_MS)
       credentials = await refreshOAuth2Connection(deps, row.id);
     auth = oauth2Auth(credentials);
   } else {
-    auth = deps.keys.openJson(row.encrypted_credentials);
+    auth = opened;
   }
   const connection: ConnectionInfo = {
     id: row.id,
@@ -156,5 +165,5 @@ export async function loadConnectionForRun(
       return auth;
     },
   };
-  return { auth, connection };
+  return { auth, connection, authType };
 }

@@ -1,3 +1,4 @@
+import { authOptionsOf } from '../catalog/auth-options.ts';
 import { createLimitedFetch } from '../catalog/limited-fetch.ts';
 import { type AccessDeps, loadConnectionForRun } from './connection-access.ts';
 import { type ConnectionDeps, type ConnectionView, getConnection } from './connections.ts';
@@ -21,11 +22,11 @@ export async function testConnection(
   let error: string | null = null;
   let credentials: unknown;
   try {
-    const { auth, connection } = await loadConnectionForRun(access, { connectionId: id, userId });
+    const { auth, connection, authType } = await loadConnectionForRun(access, { connectionId: id, userId });
     credentials = auth;
     const service = deps.catalog.service(current.serviceKey);
-    const test =
-      service && service.definition.auth.type !== 'none' ? service.definition.auth.test : undefined;
+    const option = service ? authOptionsOf(service.definition).find((o) => o.type === authType) : undefined;
+    const test = option && option.type !== 'none' ? option.test : undefined;
     if (test) await test({ auth, config: connection.config, http, signal });
   } catch (e) {
     error = redactMessage((e as Error).message || String(e), credentials);

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
+import { AUTH_OPTION_FIELD } from '../catalog/auth-options.ts';
 import type { Catalog } from '../catalog/registry.ts';
 import type { ConnectionStatus, DB } from '../db/types.ts';
 import { AppError } from '../http/errors.ts';
 import { createConnectionRow } from './connection-row.ts';
-import { checkCredentials } from './credentials.ts';
+import { checkCredentials, credentialsToStore } from './credentials.ts';
 import type { KeyRing } from './crypto.ts';
 
 export interface ConnectionDeps {
@@ -63,6 +64,8 @@ type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrTh
 function fieldsOf(keys: KeyRing, sealed: string): string[] {
   try {
     const value = keys.openJson<Record<string, unknown>>(sealed);
+    // A service with alternatives connected through the OAuth2 flow.
+    if (value?.[AUTH_OPTION_FIELD] === 'oauth2') return ['accessToken', 'refreshToken'];
     return Object.keys(value ?? {}).filter(
       (k) => value[k] !== undefined && value[k] !== null && value[k] !== '',
     );
@@ -166,7 +169,7 @@ export async function createConnection(
   const id = await createConnectionRow(deps, userId, {
     serviceKey: service.key,
     name: input.name,
-    credentials: input.credentials ?? {},
+    credentials: credentialsToStore(service, input.credentials ?? {}),
     config: input.config,
     metadata: input.metadata,
     uniqueName: 'conflict',
@@ -204,7 +207,7 @@ export async function updateConnection(
     const service = serviceOrThrow(deps, current.serviceKey);
     const problems = checkCredentials(service, changes.credentials);
     if (problems.length > 0) throw AppError.invalid(problems);
-    set['encrypted_credentials'] = deps.keys.sealJson(changes.credentials);
+    set['encrypted_credentials'] = deps.keys.sealJson(credentialsToStore(service, changes.credentials));
     // New credentials: the last test result no longer applies.
     set['status'] = 'active';
     set['error_message'] = null;

@@ -13,7 +13,12 @@ export interface OAuth2Credentials {
   scope?: string;
   /** ISO time the access token stops working, when the provider said. */
   expiresAt?: string;
+  /** How the token endpoint wants the client to authenticate (default: in the form body). */
+  clientAuth?: ClientAuth;
 }
+
+/** client_secret_post (form body) or client_secret_basic (HTTP Basic), as the provider requires. */
+export type ClientAuth = 'body' | 'basic';
 
 /** What an action sees as ctx.auth for an OAuth2 connection. */
 export interface OAuth2Auth {
@@ -44,17 +49,34 @@ type TokenAnswer = {
   error_description?: string;
 };
 
+interface TokenClient {
+  clientId: string;
+  clientSecret?: string | undefined;
+  tokenUrl: string;
+  clientAuth?: ClientAuth | undefined;
+}
+
 async function tokenRequest(
   http: LimitedFetch,
-  client: { clientId: string; clientSecret?: string | undefined; tokenUrl: string },
+  client: TokenClient,
   params: Record<string, string>,
 ): Promise<TokenAnswer> {
-  // client_secret_post: the most widely accepted client authentication.
-  const body = new URLSearchParams({ ...params, client_id: client.clientId });
-  if (client.clientSecret) body.set('client_secret', client.clientSecret);
+  // client_secret_post is the most widely accepted; some providers (Notion) require HTTP Basic.
+  const body = new URLSearchParams(params);
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
+  if (client.clientAuth === 'basic') {
+    const pair = `${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret ?? '')}`;
+    headers['authorization'] = `Basic ${Buffer.from(pair).toString('base64')}`;
+  } else {
+    body.set('client_id', client.clientId);
+    if (client.clientSecret) body.set('client_secret', client.clientSecret);
+  }
   const response = await http(client.tokenUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    headers,
     body: body.toString(),
     timeoutMs: 15_000,
   });
@@ -92,7 +114,7 @@ function tokensFrom(answer: TokenAnswer, previousRefreshToken?: string) {
 
 export async function exchangeCode(
   http: LimitedFetch,
-  client: { clientId: string; clientSecret?: string | undefined; tokenUrl: string },
+  client: TokenClient,
   grant: { code: string; redirectUri: string; codeVerifier?: string | undefined },
 ) {
   const answer = await tokenRequest(http, client, {

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { AUTH_OPTION_FIELD, hasAuthAlternatives, oauth2OptionOf } from '../catalog/auth-options.ts';
 import type { LimitedFetch } from '../catalog/context.ts';
 import type { FieldProblem } from '../http/errors.ts';
 import { AppError } from '../http/errors.ts';
 import { createConnectionRow } from './connection-row.ts';
 import type { ConnectionDeps } from './connections.ts';
-import { exchangeCode, type OAuth2Credentials } from './oauth2-client.ts';
+import { type ClientAuth, exchangeCode, type OAuth2Credentials } from './oauth2-client.ts';
 
 /** How long a user has to approve at the provider. */
 const STATE_TTL_MS = 10 * 60_000;
@@ -23,6 +24,7 @@ interface PendingGrant {
   codeVerifier: string;
   config: Record<string, unknown>;
   expiresAt: number;
+  clientAuth?: ClientAuth;
 }
 
 export interface StartInput {
@@ -59,14 +61,20 @@ export function startOAuth2(
 ): { authorizationUrl: string; state: string; redirectUri: string } {
   const service = deps.catalog.service(serviceKey);
   if (!service) throw AppError.notFound('Service');
-  const auth = service.definition.auth;
-  if (auth.type !== 'oauth2') {
+  const auth = oauth2OptionOf(service.definition);
+  if (!auth) {
     throw AppError.invalid([
       { path: 'service', rule: 'oauth2', message: `${service.definition.name} does not use OAuth2` },
     ]);
   }
-  const authorizationUrl = auth.oauth2.authorizationUrl ?? input.authorizationUrl;
-  const tokenUrl = auth.oauth2.tokenUrl ?? input.tokenUrl;
+  // Self-hosted editions of a provider (custom endpoints) take the user's URLs over the defaults.
+  const custom = auth.oauth2.customEndpoints === true;
+  const authorizationUrl = custom
+    ? (input.authorizationUrl ?? auth.oauth2.authorizationUrl)
+    : (auth.oauth2.authorizationUrl ?? input.authorizationUrl);
+  const tokenUrl = custom
+    ? (input.tokenUrl ?? auth.oauth2.tokenUrl)
+    : (auth.oauth2.tokenUrl ?? input.tokenUrl);
   const problems: FieldProblem[] = [];
   if (!httpUrl(authorizationUrl))
     problems.push({ path: 'authorizationUrl', rule: 'format', message: 'must be an http(s) URL' });
@@ -90,6 +98,7 @@ export function startOAuth2(
     codeVerifier: pkce ? codeVerifier : '',
     config: input.config ?? {},
     expiresAt: Date.now() + STATE_TTL_MS,
+    ...(auth.oauth2.clientAuth ? { clientAuth: auth.oauth2.clientAuth } : {}),
   };
   const state = deps.keys.sealJson(pending);
   const redirectUri = oauthCallbackUrl(deps.publicUrl);
@@ -142,12 +151,19 @@ export async function finishOAuth2(
     authorizationUrl: pending.authorizationUrl,
     tokenUrl: pending.tokenUrl,
     scopes: pending.scopes,
+    ...(pending.clientAuth ? { clientAuth: pending.clientAuth } : {}),
     ...tokens,
   };
+  const service = deps.catalog.service(pending.service);
+  // With alternatives, the connection remembers it was made through OAuth2 (refresh applies to it).
+  const stored =
+    service && hasAuthAlternatives(service.definition)
+      ? { ...credentials, [AUTH_OPTION_FIELD]: 'oauth2' }
+      : credentials;
   const id = await createConnectionRow(deps, pending.userId, {
     serviceKey: pending.service,
     name: pending.name,
-    credentials,
+    credentials: stored,
     config: pending.config,
     tokenExpiresAt: tokens.expiresAt ? new Date(tokens.expiresAt) : null,
   });

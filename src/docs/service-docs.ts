@@ -73,6 +73,13 @@ function outputTable(output: JsonSchema): string[] {
 
 function authSection(service: ServiceDefinition): string[] {
   const auth = service.auth;
+  if (auth.type === 'alternatives') {
+    return auth.options.flatMap((option, i) => [
+      `${i === 0 ? 'Either' : 'Or'} (\`authType: "${option.type}"\`):`,
+      '',
+      ...authSection({ ...service, auth: option }),
+    ]);
+  }
   if (auth.type === 'none') return ['No connection is needed.', ''];
   if (auth.type === 'oauth2') {
     return [

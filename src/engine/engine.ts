@@ -11,6 +11,7 @@ import { retentionService } from './retention.ts';
 import { Runner } from './runner.ts';
 import { Scheduler } from './scheduler.ts';
 import type { StepExecutor } from './step-executor.ts';
+import { Subscriptions } from './subscriptions.ts';
 
 const TEST_SCHEMA_PREFIX = 'area_t_';
 
@@ -112,6 +113,21 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
       fetchLimits: fetchLimitsOf(ctx),
     });
     services.push({ name: 'poller', start: () => poller.start(), stop: () => poller.stop() });
+    const subscriptions = new Subscriptions({
+      db: ctx.db,
+      queue,
+      log: ctx.log,
+      creditCost,
+      catalog: () => catalogOf(ctx),
+      publicUrl: ctx.config.publicUrl,
+      loadConnection: access.loadConnection,
+      fetchLimits: fetchLimitsOf(ctx),
+    });
+    services.push({
+      name: 'subscriptions',
+      start: () => subscriptions.start(),
+      stop: () => subscriptions.stop(),
+    });
     services.push(
       retentionService({
         db: ctx.db,

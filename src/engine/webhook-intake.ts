@@ -8,6 +8,7 @@ import { engineAccess, fetchLimitsOf } from './connection-loader.ts';
 import { engineOf } from './engine.ts';
 import { hasTemplates, renderConfig } from './render.ts';
 import { type RunResult, startRun, waitForRun } from './start-run.ts';
+import { webhookUrlOf } from './trigger-switch.ts';
 
 /** Headers that carry an idempotency key: the generic one, then providers' delivery ids. */
 export const DELIVERY_ID_HEADERS = [
@@ -57,6 +58,11 @@ export function idempotencyKeyOf(headers: Record<string, string>): string | unde
   return undefined;
 }
 
+/** A delivery id the trigger found in the body, as an idempotency key. */
+function bodyDeliveryKey(id: string | undefined): string | undefined {
+  return id ? `delivery-id:${id.slice(0, 200)}` : undefined;
+}
+
 /**
  * A request to `/hooks/:token`: the workflow's webhook trigger checks it and turns it into trigger
  * data, the run is committed, and the answer is 202 with the run id or, in "respond when done"
@@ -96,6 +102,7 @@ export async function receiveWebhook(
     workflow: { id: active.workflowId, userId: active.userId },
     node: { key: active.trigger.key },
     publicUrl: ctx.config.publicUrl,
+    webhookUrl: webhookUrlOf(ctx.config.publicUrl, token),
   };
   const typed = tctx as never;
   if (hooks.verify) {
@@ -114,7 +121,7 @@ export async function receiveWebhook(
 
   const accepted = await startRun(engine, active, event, {
     mode: 'webhook',
-    idempotencyKey: idempotencyKeyOf(request.headers),
+    idempotencyKey: idempotencyKeyOf(request.headers) ?? bodyDeliveryKey(hooks.deliveryId?.(request)),
   });
   const repeated = !accepted.created;
   if (props['respondWith'] !== 'workflow_output')

@@ -45,6 +45,7 @@ async function makeActive(
   definition: WorkflowDefinition,
   components: ComponentLookup,
   version: number,
+  webhookToken?: string,
 ): Promise<Selectable<WorkflowsTable>> {
   const mode =
     components.component(definition.trigger.service, definition.trigger.component)?.triggerMode ?? null;
@@ -55,7 +56,8 @@ async function makeActive(
       version: Math.max(version, workflow.version),
       active_version: version,
       trigger_type: mode,
-      webhook_token: mode === 'webhook' ? (workflow.webhook_token ?? newWebhookToken()) : null,
+      webhook_token:
+        mode === 'webhook' ? (webhookToken ?? workflow.webhook_token ?? newWebhookToken()) : null,
       trigger_error: null,
     })
     .where('id', '=', workflow.id)
@@ -72,6 +74,8 @@ export async function activateWorkflow(
   deps: WorkflowDeps,
   actor: Actor,
   id: string,
+  /** webhookToken: the token a trigger's onEnable already registered (a new workflow has none yet). */
+  options: { webhookToken?: string } = {},
 ): Promise<{ row: Selectable<WorkflowsTable>; published: boolean }> {
   return deps.db.transaction().execute(async (trx) => {
     const workflow = await lockOwnedWorkflow(trx, actor.userId, id);
@@ -94,7 +98,14 @@ export async function activateWorkflow(
       version = await publishRow(trx, actor, workflow, definition, null);
       published = true;
     }
-    const row = await makeActive(trx, workflow, definition, checked.components, version);
+    const row = await makeActive(
+      trx,
+      workflow,
+      definition,
+      checked.components,
+      version,
+      options.webhookToken,
+    );
     await recordAudit(trx, {
       userId: actor.userId,
       action: 'workflow.activated',

@@ -26,7 +26,7 @@ const Component = Type.Object({
   key: Type.String(),
   kind: Type.Union([Type.Literal('trigger'), Type.Literal('action')]),
   mode: Type.Union([Type.String(), Type.Null()], {
-    description: 'trigger mode: webhook, polling, schedule, manual',
+    description: 'trigger mode: webhook, polling, schedule, manual, subscription',
   }),
   flow: Type.Union([Type.String(), Type.Null()], {
     description: 'condition, filter or delay for flow actions',

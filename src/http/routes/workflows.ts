@@ -2,11 +2,12 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorResponse, IdParams, PageQuery } from '../../accounts/schemas.ts';
 import { auditFromRequest } from '../../audit/record-audit.ts';
+import { activateWithTrigger, stopWithTrigger } from '../../engine/trigger-switch.ts';
 import { ConfigChecker } from '../../workflows/config-checker.ts';
 import { type DraftDefinition, WorkflowDefinitionInput } from '../../workflows/definition.ts';
 import { listWorkflows } from '../../workflows/list-workflows.ts';
 import { FieldProblemSchema } from '../../workflows/problem-schema.ts';
-import { activateWorkflow, restoreVersion } from '../../workflows/publish-workflow.ts';
+import { restoreVersion } from '../../workflows/publish-workflow.ts';
 import { readWorkflowDetail, validateInput } from '../../workflows/read-workflow.ts';
 import {
   type Actor,
@@ -179,7 +180,10 @@ export const workflowRoutes: RouteModule = (app, ctx) => {
       preHandler: write,
     },
     async (request, reply) => {
-      await deleteWorkflow(deps, actorOf(request), request.params.id);
+      const actor = actorOf(request);
+      await stopWithTrigger(ctx, actor.userId, request.params.id, () =>
+        deleteWorkflow(deps, actor, request.params.id),
+      );
       return reply.status(204).send(null);
     },
   );
@@ -200,7 +204,7 @@ export const workflowRoutes: RouteModule = (app, ctx) => {
       preHandler: write,
     },
     async (request) => {
-      const { row, published } = await activateWorkflow(deps, actorOf(request), request.params.id);
+      const { row, published } = await activateWithTrigger(ctx, deps, actorOf(request), request.params.id);
       return { ...view(row), published };
     },
   );
@@ -223,7 +227,11 @@ export const workflowRoutes: RouteModule = (app, ctx) => {
         },
         preHandler: write,
       },
-      async (request) => view(await action(deps, actorOf(request), request.params.id)),
+      async (request) => {
+        const actor = actorOf(request);
+        const id = request.params.id;
+        return view(await stopWithTrigger(ctx, actor.userId, id, () => action(deps, actor, id)));
+      },
     );
   }
 

@@ -1,4 +1,4 @@
-import type { ServiceAuth } from '../../catalog/define.ts';
+import type { ServiceAuth, ServiceAuthAlternatives } from '../../catalog/define.ts';
 import { prop } from '../../catalog/props.ts';
 import { GITHUB_API, githubClient } from './common/client.ts';
 
@@ -26,4 +26,30 @@ export const githubAuth: ServiceAuth = {
   async test(ctx) {
     await githubClient({ auth: ctx.auth, http: ctx.http, signal: ctx.signal }).json({ path: '/user' });
   },
+};
+
+/** A GitHub OAuth app's authorization flow. */
+export const githubOAuth2: ServiceAuth = {
+  type: 'oauth2',
+  oauth2: {
+    authorizationUrl: 'https://github.com/login/oauth/authorize',
+    tokenUrl: 'https://github.com/login/oauth/access_token',
+    scopes: ['repo'],
+    // GitHub Enterprise Server: https://HOST/login/oauth/authorize and .../access_token.
+    customEndpoints: true,
+  },
+  async test(ctx) {
+    // OAuth2 credentials hold tokens only: the connection's config names another API host.
+    const auth = {
+      ...(ctx.auth as object),
+      ...(ctx.config['baseUrl'] ? { baseUrl: ctx.config['baseUrl'] } : {}),
+    };
+    await githubClient({ auth, http: ctx.http, signal: ctx.signal }).json({ path: '/user' });
+  },
+};
+
+/** Connect GitHub with a pasted token or through the OAuth2 flow. */
+export const githubAuthOptions: ServiceAuthAlternatives = {
+  type: 'alternatives',
+  options: [githubAuth, githubOAuth2],
 };

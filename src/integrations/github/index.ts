@@ -1,7 +1,7 @@
 import { defineService } from '../../catalog/define.ts';
 import { commentOnIssueAction } from './actions/comment-on-issue.ts';
 import { createIssueAction } from './actions/create-issue.ts';
-import { githubAuth } from './auth.ts';
+import { githubAuthOptions } from './auth.ts';
 import { issueOpenedTrigger } from './triggers/issue-opened.ts';
 import { pullRequestOpenedTrigger } from './triggers/pull-request-opened.ts';
 import { pushTrigger } from './triggers/push.ts';
@@ -14,7 +14,7 @@ export const githubService = defineService({
   icon: 'github',
   category: 'developer',
   docsUrl: 'https://docs.github.com/en/rest',
-  auth: githubAuth,
+  auth: githubAuthOptions,
   triggers: [pushTrigger, issueOpenedTrigger, pullRequestOpenedTrigger, starTrigger],
   actions: [createIssueAction, commentOnIssueAction],
   templates: [

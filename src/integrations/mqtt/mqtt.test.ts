@@ -3,12 +3,10 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateServices } from '../../catalog/validate-services.ts';
 import { actionContext, triggerContext } from '../testing/component-context.ts';
-import { createPollHarness } from '../testing/poll-harness.ts';
 import { publishAction } from './actions/publish.ts';
 import { mqttAuth } from './auth.ts';
 import { type ReceivedMessage, sessionClientId } from './common/connect.ts';
 import { mqttService } from './index.ts';
-import { messageTrigger } from './triggers/message.ts';
 import { startMqttSubscription } from './triggers/message-subscription.ts';
 
 /** The real Mosquitto broker; every test works under a topic prefix of its own. */
@@ -101,48 +99,6 @@ describe('mqtt.publish', () => {
       ),
     ).rejects.toThrow('MQTT: cannot connect to mqtt://127.0.0.1:1');
   });
-});
-
-describe('mqtt.message (polling through a persistent session)', () => {
-  it('fires once per message, including those published between checks', async () => {
-    const harness = await createPollHarness(messageTrigger);
-    const props = { topic: `${prefix}/sensors/+/temperature`, listenSeconds: 5 };
-    try {
-      // The first check opens the session; nothing was published yet.
-      expect(await harness.poll(props, { auth })).toEqual({ polled: 0, fired: 0 });
-      await observer.publishAsync(`${prefix}/sensors/greenhouse/temperature`, '{"celsius":31.5}', { qos: 1 });
-      await observer.publishAsync(`${prefix}/sensors/cellar/temperature`, '12', { qos: 1 });
-      await observer.publishAsync(`${prefix}/sensors/cellar/humidity`, '80', { qos: 1 });
-      expect(await harness.poll(props, { auth })).toEqual({ polled: 2, fired: 2 });
-      expect(await harness.poll(props, { auth })).toEqual({ polled: 0, fired: 0 });
-      const items = harness.fired.map((f) => f.item as ReceivedMessage);
-      expect(items.map((m) => [m.topic, m.payload, m.json])).toEqual([
-        [`${prefix}/sensors/greenhouse/temperature`, '{"celsius":31.5}', { celsius: 31.5 }],
-        [`${prefix}/sensors/cellar/temperature`, '12', 12],
-      ]);
-      expect(items[0]).toMatchObject({ qos: 1, retain: false });
-    } finally {
-      await dropSession(sessionClientId(harness.workflowId, 'trigger'));
-      await harness.close();
-    }
-  }, 180_000);
-});
-
-describe('mqtt.message limits', () => {
-  it('leaves messages past the per-check limit with the broker for the next check', async () => {
-    const harness = await createPollHarness(messageTrigger);
-    const props = { topic: `${prefix}/batch/#`, maxMessages: 2 };
-    try {
-      await harness.poll(props, { auth });
-      for (const n of [1, 2, 3]) await observer.publishAsync(`${prefix}/batch/item`, String(n), { qos: 1 });
-      expect((await harness.poll(props, { auth })).fired).toBe(2);
-      expect((await harness.poll(props, { auth })).fired).toBe(1);
-      expect(harness.fired.map((f) => (f.item as ReceivedMessage).payload).sort()).toEqual(['1', '2', '3']);
-    } finally {
-      await dropSession(sessionClientId(harness.workflowId, 'trigger'));
-      await harness.close();
-    }
-  }, 180_000);
 });
 
 describe('mqtt live subscription', () => {

@@ -1,4 +1,4 @@
-import type { ServiceAuth } from '../../catalog/define.ts';
+import type { ServiceAuth, ServiceAuthAlternatives } from '../../catalog/define.ts';
 import { prop } from '../../catalog/props.ts';
 import { notionClient } from './common/notion-client.ts';
 
@@ -20,4 +20,27 @@ export const notionAuth: ServiceAuth = {
   async test(ctx) {
     await notionClient(ctx).json({ path: '/v1/users/me' });
   },
+};
+
+/** A public integration's OAuth flow (owner=user: the person installing picks the pages to share). */
+export const notionOAuth2: ServiceAuth = {
+  type: 'oauth2',
+  oauth2: {
+    authorizationUrl: 'https://api.notion.com/v1/oauth/authorize',
+    tokenUrl: 'https://api.notion.com/v1/oauth/token',
+    scopes: [],
+    pkce: false,
+    authorizeParams: { owner: 'user' },
+    // Notion's token endpoint takes the client by HTTP Basic only.
+    clientAuth: 'basic',
+  },
+  async test(ctx) {
+    await notionClient(ctx).json({ path: '/v1/users/me' });
+  },
+};
+
+/** Connect Notion with an internal integration secret or through the OAuth2 flow. */
+export const notionAuthOptions: ServiceAuthAlternatives = {
+  type: 'alternatives',
+  options: [notionAuth, notionOAuth2],
 };

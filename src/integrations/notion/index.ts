@@ -1,7 +1,7 @@
 import { defineService } from '../../catalog/define.ts';
 import { appendBlocksAction } from './actions/append-blocks.ts';
 import { createPageAction } from './actions/create-page.ts';
-import { notionAuth } from './auth.ts';
+import { notionAuthOptions } from './auth.ts';
 import { newItemTrigger } from './triggers/new-item.ts';
 
 export const notionService = defineService({
@@ -11,7 +11,7 @@ export const notionService = defineService({
   icon: 'notion',
   category: 'productivity',
   docsUrl: 'https://developers.notion.com/reference/intro',
-  auth: notionAuth,
+  auth: notionAuthOptions,
   triggers: [newItemTrigger],
   actions: [createPageAction, appendBlocksAction],
   templates: [

@@ -1,4 +1,4 @@
-import type { ServiceAuth } from '../../catalog/define.ts';
+import type { ServiceAuth, ServiceAuthAlternatives } from '../../catalog/define.ts';
 import { prop } from '../../catalog/props.ts';
 import { SLACK_API, type SlackReply, slackClient } from './common/client.ts';
 
@@ -31,4 +31,32 @@ export const slackAuth: ServiceAuth = {
     if (auth['botToken']) await client.call<SlackReply>('auth.test', {}, 'bot');
     if (auth['userToken']) await client.call<SlackReply>('auth.test', {}, 'user');
   },
+};
+
+/** Slack's OAuth v2 install flow: the access token it answers is the bot token. */
+export const slackOAuth2: ServiceAuth = {
+  type: 'oauth2',
+  oauth2: {
+    authorizationUrl: 'https://slack.com/oauth/v2/authorize',
+    tokenUrl: 'https://slack.com/api/oauth.v2.access',
+    scopes: ['chat:write', 'channels:history', 'channels:read'],
+    // Slack's v2 flow does not take a PKCE challenge from a confidential client.
+    pkce: false,
+    // GovSlack and Enterprise Grid hosts serve the same flow elsewhere.
+    customEndpoints: true,
+  },
+  async test(ctx) {
+    // OAuth2 credentials hold tokens only: the connection's config names another API host.
+    const auth = {
+      ...(ctx.auth as object),
+      ...(ctx.config['baseUrl'] ? { baseUrl: ctx.config['baseUrl'] } : {}),
+    };
+    await slackClient({ auth, http: ctx.http, signal: ctx.signal }).call<SlackReply>('auth.test', {}, 'bot');
+  },
+};
+
+/** Connect Slack with pasted tokens or through the OAuth2 flow. */
+export const slackAuthOptions: ServiceAuthAlternatives = {
+  type: 'alternatives',
+  options: [slackAuth, slackOAuth2],
 };

@@ -2,7 +2,7 @@ import { defineService } from '../../catalog/define.ts';
 import { postMessageAction } from './actions/post-message.ts';
 import { setStatusAction } from './actions/set-status.ts';
 import { updateMessageAction } from './actions/update-message.ts';
-import { slackAuth } from './auth.ts';
+import { slackAuthOptions } from './auth.ts';
 import { newMessageTrigger } from './triggers/new-message.ts';
 
 export const slackService = defineService({
@@ -12,7 +12,7 @@ export const slackService = defineService({
   icon: 'slack',
   category: 'communication',
   docsUrl: 'https://api.slack.com/web',
-  auth: slackAuth,
+  auth: slackAuthOptions,
   triggers: [newMessageTrigger],
   actions: [postMessageAction, updateMessageAction, setStatusAction],
   templates: [

@@ -73,4 +73,16 @@ describe('a Slack Events API delivery to Area', () => {
         : recorded[0]!.trigger_data;
     expect(data).toMatchObject({ channel: 'C1', user: 'U1', text: 'deploy please', eventId: 'Ev42' });
   });
+
+  it('a retry of the same event_id (no delivery header) starts no second run', async () => {
+    const retry = { ...message, event_id: 'Ev43' };
+    const first = await deliver(retry);
+    expect(first.statusCode).toBe(202);
+    const again = await deliver(retry);
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toMatchObject({ executionId: first.json().executionId });
+    const recorded = await runs();
+    expect(recorded.filter((r) => r.idempotency_key === 'delivery-id:Ev43')).toHaveLength(1);
+    expect(recorded).toHaveLength(2);
+  });
 });

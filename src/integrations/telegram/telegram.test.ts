@@ -277,6 +277,8 @@ describe('telegram.message_webhook', () => {
       text: 'hi',
       from: null,
     });
+    // Telegram's redelivery of an update keeps its update_id: the run's idempotency key.
+    expect(hooks!.deliveryId!(good)).toBe('9');
     const wrong = webhookRequest({ body: update, headers: { 'x-telegram-bot-api-secret-token': 'guess' } });
     expect(hooks!.verify!(wrong, ctx)).toMatchObject({ ok: false, status: 401 });
     expect(hooks!.verify!(webhookRequest({ body: update }), ctx)).toMatchObject({ ok: false, status: 401 });

@@ -126,5 +126,10 @@ export const newMessageTrigger = defineTrigger({
         sentAt: new Date(Number(event.ts) * 1000).toISOString(),
       };
     },
+    // Slack retries a delivery it saw no 2xx for with the same event_id (and X-Slack-Retry-Num).
+    deliveryId(request) {
+      const id = (request.body as EventEnvelope | undefined)?.event_id;
+      return typeof id === 'string' && id !== '' ? id : undefined;
+    },
   },
 });

@@ -24,8 +24,9 @@ export const messageWebhookTrigger = defineTrigger({
       pattern: '^[A-Za-z0-9_-]{1,256}$',
     }),
     webhookUrl: prop.url({
-      displayName: 'This trigger’s webhook URL',
-      description: 'When set, Area registers it with Telegram (setWebhook) when the workflow is activated.',
+      displayName: 'Webhook URL override',
+      description:
+        'Area registers the workflow’s own hook URL with Telegram (setWebhook) when the workflow is activated; set this only when Telegram must reach it at another address (a proxy).',
       placeholder: 'https://area.example.com/hooks/...',
     }),
     chatId: prop.text({ displayName: 'Only from chat', placeholder: '123456789' }),
@@ -33,15 +34,16 @@ export const messageWebhookTrigger = defineTrigger({
   output: updateSchema,
   sampleOutput: sampleUpdate,
   async onEnable(ctx) {
-    if (!ctx.props.webhookUrl) return;
+    const url = ctx.props.webhookUrl || ctx.webhookUrl;
+    if (!url) return;
     await telegramClient(ctx).call('setWebhook', {
-      url: ctx.props.webhookUrl,
+      url,
       secret_token: ctx.props.secretToken,
       allowed_updates: ['message'],
     });
   },
   async onDisable(ctx) {
-    if (!ctx.props.webhookUrl) return;
+    if (!ctx.props.webhookUrl && !ctx.webhookUrl) return;
     await telegramClient(ctx).call('deleteWebhook', { drop_pending_updates: false });
   },
   webhook: {
@@ -56,6 +58,11 @@ export const messageWebhookTrigger = defineTrigger({
       const update = request.body as ApiUpdate | undefined;
       if (!update || typeof update.update_id !== 'number') return undefined;
       return messageOf(update, ctx.props.chatId ?? undefined);
+    },
+    // Telegram redelivers an update it got no 2xx for with the same update_id.
+    deliveryId(request) {
+      const id = (request.body as ApiUpdate | undefined)?.update_id;
+      return typeof id === 'number' ? String(id) : undefined;
     },
   },
 });
