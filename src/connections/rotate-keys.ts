@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { KeyRing } from './crypto.ts';
 
@@ -15,54 +15,36 @@ export interface RotationResult {
  * overwritten (it was sealed with the current key anyway). Safe to run again; it resumes where it stopped.
  */
 export async function reencryptAll(db: Kysely<DB>, keys: KeyRing): Promise<RotationResult> {
-  const result: RotationResult = { connections: 0, secrets: 0 };
-  let after = '';
+  return {
+    connections: await resealColumn(db, keys, 'connections', 'encrypted_credentials'),
+    secrets: await resealColumn(db, keys, 'secrets', 'encrypted_payload'),
+  };
+}
+
+/** Walks one table by id in batches and re-seals the stale values of its sealed column. */
+async function resealColumn(
+  db: Kysely<DB>,
+  keys: KeyRing,
+  table: 'connections' | 'secrets',
+  column: 'encrypted_credentials' | 'encrypted_payload',
+): Promise<number> {
+  let resealedRows = 0;
+  let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const rows = await db
-      .selectFrom('connections')
-      .select(['id', 'encrypted_credentials'])
-      .where('id', '>', after || '00000000-0000-0000-0000-000000000000')
-      .orderBy('id')
-      .limit(BATCH)
-      .execute();
-    if (rows.length === 0) break;
+    const { rows } = await sql<{ id: string; sealed: string }>`
+      SELECT id, ${sql.ref(column)} AS sealed FROM ${sql.table(table)}
+      WHERE id > ${after} ORDER BY id LIMIT ${BATCH}`.execute(db);
+    if (rows.length === 0) return resealedRows;
     for (const row of rows) {
-      if (!keys.isStale(row.encrypted_credentials)) continue;
-      const resealed = keys.seal(keys.open(row.encrypted_credentials));
-      const r = await db
-        .updateTable('connections')
-        .set({ encrypted_credentials: resealed })
-        .where('id', '=', row.id)
-        .where('encrypted_credentials', '=', row.encrypted_credentials)
-        .executeTakeFirst();
-      result.connections += Number(r.numUpdatedRows);
+      if (!keys.isStale(row.sealed)) continue;
+      const resealed = keys.seal(keys.open(row.sealed));
+      const updated = await sql`
+        UPDATE ${sql.table(table)} SET ${sql.ref(column)} = ${resealed}
+        WHERE id = ${row.id} AND ${sql.ref(column)} = ${row.sealed}`.execute(db);
+      resealedRows += Number(updated.numAffectedRows ?? 0);
     }
     after = rows[rows.length - 1]!.id;
   }
-  after = '';
-  for (;;) {
-    const rows = await db
-      .selectFrom('secrets')
-      .select(['id', 'encrypted_payload'])
-      .where('id', '>', after || '00000000-0000-0000-0000-000000000000')
-      .orderBy('id')
-      .limit(BATCH)
-      .execute();
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      if (!keys.isStale(row.encrypted_payload)) continue;
-      const resealed = keys.seal(keys.open(row.encrypted_payload));
-      const r = await db
-        .updateTable('secrets')
-        .set({ encrypted_payload: resealed })
-        .where('id', '=', row.id)
-        .where('encrypted_payload', '=', row.encrypted_payload)
-        .executeTakeFirst();
-      result.secrets += Number(r.numUpdatedRows);
-    }
-    after = rows[rows.length - 1]!.id;
-  }
-  return result;
 }
 
 /** How many values are still sealed with an older key. */

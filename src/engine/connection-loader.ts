@@ -1,5 +1,5 @@
 import type { AppContext } from '../app-context.ts';
-import type { ConnectionInfo } from '../catalog/context.ts';
+import type { ConnectionInfo, LimitedFetch } from '../catalog/context.ts';
 import { createLimitedFetch, type FetchLimits } from '../catalog/limited-fetch.ts';
 import { loadConnectionForRun } from '../connections/connection-access.ts';
 import { loadSecrets } from '../connections/secrets.ts';
@@ -18,12 +18,17 @@ export function fetchLimitsOf(ctx: AppContext): FetchLimits {
 }
 
 /** Connections and secrets as the engine reads them: always scoped to the workflow's owner. */
-export function engineAccess(ctx: AppContext): {
+export interface EngineAccess {
   loadConnection: ConnectionLoader;
   loadSecrets: (userId: string) => Promise<Record<string, string>>;
-} {
+  /** The limited fetch of trigger hooks and token refreshes, bound to the process's stop signal. */
+  http: LimitedFetch;
+}
+
+export function engineAccess(ctx: AppContext): EngineAccess {
   const http = createLimitedFetch(fetchLimitsOf(ctx), ctx.stopping);
   return {
+    http,
     loadConnection: (userId, connectionId) =>
       loadConnectionForRun(
         { db: ctx.db, keys: ctx.keys, catalog: ctx.catalog, http },

@@ -3,7 +3,7 @@ import type { Catalog } from '../catalog/registry.ts';
 import type { Database } from '../db/connect.ts';
 import { EngineBus } from './bus.ts';
 import { catalogSteps } from './catalog-steps.ts';
-import { engineAccess, fetchLimitsOf } from './connection-loader.ts';
+import { type EngineAccess, engineAccess, fetchLimitsOf } from './connection-loader.ts';
 import { IntakeBatcher } from './intake.ts';
 import { Poller } from './poller.ts';
 import { RUN_QUEUE, type RunJob, RunQueue } from './queue.ts';
@@ -22,6 +22,8 @@ export interface Engine {
   intake: IntakeBatcher;
   runner: Runner;
   creditCost: number;
+  /** Connections, secrets and the fetch of trigger hooks, opened for a workflow's owner. */
+  access: EngineAccess;
   /** The integration catalog of this process (read when needed: it may be attached after the engine). */
   catalog(): Catalog | undefined;
   /** The queue (always), the worker and the scheduler (by role), in start order. */
@@ -137,7 +139,7 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
       }),
     );
   }
-  return { queue, bus, intake, runner, creditCost, catalog: () => catalogOf(ctx), services };
+  return { queue, bus, intake, runner, creditCost, access, catalog: () => catalogOf(ctx), services };
 }
 
 function workerService(ctx: AppContext, queue: RunQueue, runner: Runner): BackgroundService {

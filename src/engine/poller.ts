@@ -11,6 +11,7 @@ import { type ActiveTrigger, listActiveTriggers } from './active-triggers.ts';
 import type { ConnectionLoader } from './connection-loader.ts';
 import { insertRuns } from './intake.ts';
 import type { RunQueue } from './queue.ts';
+import { clearTriggerError, showTriggerError } from './trigger-error.ts';
 
 const MAX_BACKOFF_MS = 60 * 60_000;
 const PARALLEL_POLLS = 5;
@@ -173,12 +174,7 @@ export class Poller {
       });
       this.#o.queue.wake();
       if (entry.errorShown) {
-        await this.#o.db
-          .updateTable('workflows')
-          .set({ trigger_error: null })
-          .where('id', '=', active.workflowId)
-          .where('trigger_error', 'is not', null)
-          .execute();
+        await clearTriggerError(this.#o.db, active.workflowId);
         entry.errorShown = false;
       }
       entry.failures = 0;
@@ -195,19 +191,7 @@ export class Poller {
     entry.errorShown = true;
     const backoff = Math.min(entry.intervalMs * 2 ** entry.failures, MAX_BACKOFF_MS);
     entry.nextAt = Date.now() + backoff;
-    const message = error instanceof Error ? error.message : String(error);
-    await this.#o.db
-      .updateTable('workflows')
-      .set({
-        trigger_error:
-          `poll failed (${entry.failures}x, next try in ${Math.round(backoff / 1000)} s): ${message}`.slice(
-            0,
-            2000,
-          ),
-      })
-      .where('id', '=', active.workflowId)
-      .execute()
-      .catch(() => {});
+    await showTriggerError(this.#o.db, active.workflowId, 'poll', entry.failures, backoff, error);
     this.#o.log.warn({ workflowId: active.workflowId, err: error }, 'poll failed');
   }
 }

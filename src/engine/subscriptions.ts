@@ -10,6 +10,7 @@ import { type ActiveTrigger, listActiveTriggers } from './active-triggers.ts';
 import type { ConnectionLoader } from './connection-loader.ts';
 import { insertRuns } from './intake.ts';
 import type { RunQueue } from './queue.ts';
+import { clearTriggerError, showTriggerError } from './trigger-error.ts';
 
 const MAX_BACKOFF_MS = 60 * 60_000;
 
@@ -186,12 +187,7 @@ export class Subscriptions {
       entry.running = running;
       entry.failures = 0;
       if (entry.errorShown) {
-        await this.#o.db
-          .updateTable('workflows')
-          .set({ trigger_error: null })
-          .where('id', '=', active.workflowId)
-          .where('trigger_error', 'is not', null)
-          .execute();
+        await clearTriggerError(this.#o.db, active.workflowId);
         entry.errorShown = false;
       }
     } catch (error) {
@@ -247,19 +243,7 @@ export class Subscriptions {
     entry.errorShown = true;
     const backoff = Math.min((this.#o.retryBaseMs ?? 5_000) * 2 ** (entry.failures - 1), MAX_BACKOFF_MS);
     entry.nextAt = Date.now() + backoff;
-    const message = error instanceof Error ? error.message : String(error);
-    await this.#o.db
-      .updateTable('workflows')
-      .set({
-        trigger_error:
-          `subscription failed (${entry.failures}x, next try in ${Math.round(backoff / 1000)} s): ${message}`.slice(
-            0,
-            2000,
-          ),
-      })
-      .where('id', '=', active.workflowId)
-      .execute()
-      .catch(() => {});
+    await showTriggerError(this.#o.db, active.workflowId, 'subscription', entry.failures, backoff, error);
     this.#o.log.warn({ workflowId: active.workflowId, err: error }, 'subscription start failed');
   }
 

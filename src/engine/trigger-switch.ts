@@ -2,7 +2,6 @@ import type { Selectable } from 'kysely';
 import type { AppContext } from '../app-context.ts';
 import type { StepLogger, TriggerContext } from '../catalog/context.ts';
 import { createHookState } from '../catalog/hook-state.ts';
-import { createLimitedFetch } from '../catalog/limited-fetch.ts';
 import type { Catalog } from '../catalog/registry.ts';
 import type { WorkflowsTable } from '../db/types.ts';
 import { AppError } from '../http/errors.ts';
@@ -12,7 +11,7 @@ import { readDraftDefinition } from '../workflows/graph-store.ts';
 import { activateWorkflow, newWebhookToken } from '../workflows/publish-workflow.ts';
 import type { Actor, WorkflowDeps } from '../workflows/save-workflow.ts';
 import { WEBHOOK_PATH } from '../workflows/workflow-view.ts';
-import { engineAccess, fetchLimitsOf } from './connection-loader.ts';
+import { engineOf } from './engine.ts';
 import { hasTemplates, renderConfig } from './render.ts';
 
 /**
@@ -53,7 +52,7 @@ export async function triggerContextFor(
   ctx: AppContext,
   target: TriggerTarget,
 ): Promise<TriggerContext<Record<string, unknown>>> {
-  const access = engineAccess(ctx);
+  const { access } = engineOf(ctx);
   let props = target.trigger.config;
   if (hasTemplates(props)) {
     const secrets = await access.loadSecrets(target.userId);
@@ -69,7 +68,7 @@ export async function triggerContextFor(
     state: createHookState(ctx.db, target.workflowId, target.trigger.key),
     log: logOf(ctx, target),
     signal: ctx.stopping,
-    http: createLimitedFetch(fetchLimitsOf(ctx), ctx.stopping),
+    http: access.http,
     workflow: { id: target.workflowId, userId: target.userId },
     node: { key: target.trigger.key },
     publicUrl: ctx.config.publicUrl,

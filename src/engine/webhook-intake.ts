@@ -2,9 +2,7 @@ import type { AppContext } from '../app-context.ts';
 import type { StepLogger, TriggerContext } from '../catalog/context.ts';
 import type { WebhookRequest } from '../catalog/define.ts';
 import { createHookState } from '../catalog/hook-state.ts';
-import { createLimitedFetch } from '../catalog/limited-fetch.ts';
 import { type ActiveTrigger, triggerByWebhookToken } from './active-triggers.ts';
-import { engineAccess, fetchLimitsOf } from './connection-loader.ts';
 import { engineOf } from './engine.ts';
 import { hasTemplates, renderConfig } from './render.ts';
 import { type RunResult, startRun, waitForRun } from './start-run.ts';
@@ -87,9 +85,7 @@ export async function receiveWebhook(
   }
   // A trigger naming a connection (e.g. a signing secret kept there) gets it opened for its owner.
   const opened = active.trigger.connection
-    ? await engineAccess(ctx)
-        .loadConnection(active.userId, active.trigger.connection)
-        .catch(() => undefined)
+    ? await engine.access.loadConnection(active.userId, active.trigger.connection).catch(() => undefined)
     : undefined;
   const tctx: TriggerContext<Record<string, unknown>> = {
     props,
@@ -98,7 +94,7 @@ export async function receiveWebhook(
     state: createHookState(ctx.db, active.workflowId, active.trigger.key),
     log: quietLog,
     signal: ctx.stopping,
-    http: createLimitedFetch(fetchLimitsOf(ctx), ctx.stopping),
+    http: engine.access.http,
     workflow: { id: active.workflowId, userId: active.userId },
     node: { key: active.trigger.key },
     publicUrl: ctx.config.publicUrl,
