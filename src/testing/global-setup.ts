@@ -1,10 +1,5 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
-import { openDatabase } from '../db/connect.ts';
-import { MIGRATIONS_DIR, migrateUp } from '../db/migrator.ts';
+import { ensurePgliteTemplate } from '../db/pglite-template.ts';
 import { TEST_SCHEMA_PREFIX } from './test-db.ts';
 
 /**
@@ -32,22 +27,7 @@ export async function setup(): Promise<void> {
     }
     return;
   }
-  const hash = createHash('sha256');
-  for (const file of readdirSync(MIGRATIONS_DIR).sort())
-    hash.update(file).update(readFileSync(path.join(MIGRATIONS_DIR, file)));
-  // The database engine and its extensions shape the dump too.
-  for (const pkg of ['@electric-sql/pglite', '@electric-sql/pglite-pgvector']) {
-    hash.update(readFileSync(path.join(process.cwd(), 'node_modules', pkg, 'package.json')));
-  }
-  const file = path.join(os.tmpdir(), `area-test-template-${hash.digest('hex').slice(0, 16)}.tar`);
-  if (!existsSync(file)) {
-    const database = await openDatabase({});
-    await migrateUp(database.db);
-    const dump = await database.pglite!.dumpDataDir('none');
-    await database.close();
-    const partial = `${file}.${process.pid}`;
-    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
-    renameSync(partial, file);
-  }
+  // The same migrated dump `npm install` prepares for a first start (made here if it is missing).
+  const file = await ensurePgliteTemplate();
   process.env['AREA_TEST_PGLITE_TEMPLATE'] = file;
 }
