@@ -339,6 +339,8 @@ export interface ExecutionsTable {
   started_at: NullableTimestamp;
   completed_at: NullableTimestamp;
   duration_ms: number | null;
+  /** Until when the process running it holds the run (renewed while it runs). */
+  lease_until: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

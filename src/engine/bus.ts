@@ -65,6 +65,21 @@ export class EngineBus {
     this.#publish('done', executionId);
   }
 
+  /** "Done" for many runs: one statement on PostgreSQL. */
+  publishDoneMany(executionIds: readonly string[]): void {
+    if (executionIds.length === 0) return;
+    if (!this.#pool || !this.#listener) {
+      for (const id of executionIds) this.#local.emit('done', id);
+      return;
+    }
+    this.#pool
+      .query(`SELECT pg_notify($1, 'done:' || x) FROM unnest($2::text[]) AS x`, [CHANNEL, executionIds])
+      .catch((error: unknown) => {
+        this.#log.warn({ err: error }, 'engine notifications not sent');
+        for (const id of executionIds) this.#local.emit('done', id);
+      });
+  }
+
   publishCancel(executionId: string): void {
     this.#publish('cancel', executionId);
   }

@@ -177,6 +177,30 @@ describe('webhook runs', () => {
     expect(counters.triggered_count).toBe(1);
   });
 
+  it("answers with a chosen step's output", async () => {
+    const wf = await publish(
+      definition({ ...webhookTrigger(), config: { respondWith: 'step_output', responseStep: 'reply' } }, [
+        {
+          key: 'reply',
+          service: 'transform',
+          component: 'build',
+          config: { fields: { greeting: 'hello {{ trigger.body.name }}' } },
+        },
+        { key: 'after', service: 'probe', component: 'flaky', config: { value: 'not the answer' } },
+      ]),
+    );
+    const response = await t.server.inject({
+      method: 'POST',
+      url: `/hooks/${wf.webhookToken}`,
+      payload: { name: 'Ada' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ data: { greeting: 'hello Ada' } });
+    const id = response.headers['x-area-execution-id'] as string;
+    expect((await execution(id)).status).toBe('success');
+    expect((await steps(id)).map((s) => s.node_key)).toEqual(['reply', 'after']);
+  });
+
   it('answers 404 for an unknown token and for a paused workflow', async () => {
     const unknown = await t.server.inject({
       method: 'POST',
@@ -189,6 +213,85 @@ describe('webhook runs', () => {
     });
     const paused = await t.server.inject({ method: 'POST', url: `/hooks/${wf.webhookToken}`, payload: {} });
     expect(paused.statusCode).toBe(404);
+  });
+});
+
+describe('leases', () => {
+  const leftRunning = async (workflowId: string, versionId: string, leaseUntil: Date) => {
+    const row = await t.ctx.db
+      .insertInto('executions')
+      .values({
+        workflow_id: workflowId,
+        user_id: user.id,
+        workflow_version: 1,
+        version_id: versionId,
+        status: 'running',
+        mode: 'webhook',
+        trigger_data: JSON.stringify({ body: { n: 7 } }),
+        started_at: new Date(Date.now() - 60_000),
+        lease_until: leaseUntil,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  };
+  const twoSteps = () =>
+    definition(webhookTrigger('accepted'), [
+      { key: 'first', service: 'probe', component: 'flaky', config: { value: 'fresh' } },
+      { key: 'second', service: 'probe', component: 'flaky', config: { value: '{{ steps.first.value }}' } },
+    ]);
+  const versionOf = async (workflowId: string) =>
+    (
+      await t.ctx.db
+        .selectFrom('workflow_versions')
+        .select('id')
+        .where('workflow_id', '=', workflowId)
+        .executeTakeFirstOrThrow()
+    ).id;
+
+  it('does not take a run another process still holds, and resumes one whose lease lapsed without repeating its finished steps', async () => {
+    const wf = await publish(twoSteps());
+    const versionId = await versionOf(wf.id);
+    const runner = engineOf(t.ctx).runner;
+
+    const held = await leftRunning(wf.id, versionId, new Date(Date.now() + 60_000));
+    expect(await runner.run(held)).toBe('requeued');
+    expect((await execution(held)).status).toBe('running');
+    expect(await steps(held)).toEqual([]);
+    await t.ctx.db.deleteFrom('executions').where('id', '=', held).execute();
+
+    const lapsed = await leftRunning(wf.id, versionId, new Date(Date.now() - 1000));
+    // The dead process had finished the first step (its record says so) before it died.
+    await t.ctx.db
+      .insertInto('execution_steps')
+      .values({
+        execution_id: lapsed,
+        node_key: 'first',
+        status: 'success',
+        attempt_count: 1,
+        output: JSON.stringify({ value: 'recorded' }),
+        started_at: new Date(Date.now() - 59_000),
+        finished_at: new Date(Date.now() - 58_000),
+      })
+      .execute();
+    expect(await runner.run(lapsed)).toBe('finished');
+    const done = await execution(lapsed);
+    expect(done).toMatchObject({ status: 'success', output: { value: 'recorded' }, lease_until: null });
+    const rows = await steps(lapsed);
+    expect(rows.map((r) => [r.node_key, r.status, r.output])).toEqual([
+      ['first', 'success', { value: 'recorded' }],
+      ['second', 'success', { value: 'recorded' }],
+    ]);
+  });
+
+  it('resumes the runs a stopped process held without waiting for their leases (the embedded database, at start)', async () => {
+    const wf = await publish(twoSteps());
+    const versionId = await versionOf(wf.id);
+    const orphan = await leftRunning(wf.id, versionId, new Date(Date.now() + 300_000));
+    expect(await engineOf(t.ctx).runner.resumeOrphans()).toBeGreaterThanOrEqual(1);
+    const done = await finished(orphan);
+    expect(done.status).toBe('success');
+    expect((await steps(orphan)).map((r) => r.node_key)).toEqual(['first', 'second']);
   });
 });
 

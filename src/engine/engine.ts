@@ -4,10 +4,11 @@ import type { Database } from '../db/connect.ts';
 import { EngineBus } from './bus.ts';
 import { catalogSteps } from './catalog-steps.ts';
 import { type EngineAccess, engineAccess, fetchLimitsOf } from './connection-loader.ts';
-import { IntakeBatcher } from './intake.ts';
+import { IntakeBatcher, type RunHere } from './intake.ts';
 import { Poller } from './poller.ts';
 import { RUN_QUEUE, type RunJob, RunQueue } from './queue.ts';
 import { retentionService } from './retention.ts';
+import { RunWriter } from './run-writer.ts';
 import { Runner } from './runner.ts';
 import { Scheduler } from './scheduler.ts';
 import type { StepExecutor } from './step-executor.ts';
@@ -75,9 +76,24 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
       loadConnection: access.loadConnection,
       loadSecrets: access.loadSecrets,
     });
-  const runner = new Runner({ db: ctx.db, queue, bus, steps, log: ctx.log });
+  const leaseSeconds = ctx.config.engine.runExpirySeconds;
+  const writer = new RunWriter(ctx.db, bus);
+  const runner = new Runner({
+    db: ctx.db,
+    queue,
+    bus,
+    steps,
+    writer,
+    log: ctx.log,
+    leaseSeconds,
+    inlineConcurrency: ctx.config.workerConcurrency,
+  });
   const creditCost = ctx.config.engine.runCreditCost;
-  const intake = new IntakeBatcher(ctx.db, queue, creditCost);
+  // A process that runs workflows runs the ones it takes in itself, right after their commit.
+  const here: RunHere | undefined = ctx.roles.has('worker')
+    ? { launch: (claim) => runner.launch(claim), leaseSeconds, fallbackJob: database.kind !== 'pglite' }
+    : undefined;
+  const intake = new IntakeBatcher(ctx.db, queue, creditCost, here);
 
   const services: BackgroundService[] = [
     {
@@ -92,13 +108,14 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
       },
     },
   ];
-  if (ctx.roles.has('worker')) services.push(workerService(ctx, queue, runner));
+  if (ctx.roles.has('worker')) services.push(workerService(ctx, queue, runner, database));
   if (ctx.roles.has('scheduler')) {
     const scheduler = new Scheduler({
       db: ctx.db,
       queue,
       log: ctx.log,
       creditCost,
+      here,
       catchUp: ctx.config.engine.scheduleCatchUp,
       catalog: () => catalogOf(ctx),
     });
@@ -142,7 +159,12 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
   return { queue, bus, intake, runner, creditCost, access, catalog: () => catalogOf(ctx), services };
 }
 
-function workerService(ctx: AppContext, queue: RunQueue, runner: Runner): BackgroundService {
+function workerService(
+  ctx: AppContext,
+  queue: RunQueue,
+  runner: Runner,
+  database: Database,
+): BackgroundService {
   const concurrency = ctx.config.workerConcurrency;
   // Few pollers with large batches: every fetch is a statement on the database (on PGlite, on its one
   // session), so few fetches that each bring many jobs beat many pollers that mostly come back empty.
@@ -161,19 +183,17 @@ function workerService(ctx: AppContext, queue: RunQueue, runner: Runner): Backgr
           pollingIntervalSeconds: 2,
           notifyPollingIntervalSeconds: 5,
         },
-        async (jobs) => {
-          const results = await Promise.allSettled(
-            jobs.map((job) => runner.run(job.data.executionId, { concurrency: job.data.concurrency })),
-          );
-          const failed = results.find((r) => r.status === 'rejected');
-          // The runs that did finish are final; taking the batch again only resumes the others.
-          if (failed) throw (failed as PromiseRejectedResult).reason;
-        },
+        (jobs) => runner.runJobs(jobs.map((job) => job.data)),
       );
       queue.addWorker(workId);
+      runner.startLeaseRenewal();
+      // The embedded database had one process, now gone: the runs it held resume here.
+      if (database.kind === 'pglite') await runner.resumeOrphans();
     },
     async stop() {
       await queue.boss.offWork(RUN_QUEUE, { wait: true }).catch(() => {});
+      await runner.drain();
+      runner.stopLeaseRenewal();
     },
   };
 }

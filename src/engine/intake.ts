@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, ExecutionMode } from '../db/types.ts';
 import { uuidv7 } from '../lib/uuid.ts';
-import type { RunQueue } from './queue.ts';
+import { GroupCommit } from './group-commit.ts';
+import type { RunJobInsert, RunQueue } from './queue.ts';
+import type { ClaimRow, RunEnding } from './runner.ts';
 
 /** One event that should become a run of a published workflow version. */
 export interface RunRequest {
@@ -19,14 +22,51 @@ export interface RunRequest {
   startAfter?: Date;
   /** The workflow's limit of runs at once (settings.concurrency). */
   concurrency?: number | undefined;
+  /**
+   * Run it in this process right after the commit: the row is written as `running` with a lease,
+   * and its job is due only when the lease lapses (it resumes the run if this process died).
+   */
+  inline?: { leaseUntil: Date } | undefined;
 }
 
 export interface Accepted {
   executionId: string;
   /** false when the idempotency key named an existing run. */
   created: boolean;
-  /** pending, or skipped when the owner is out of credits (or what the earlier run reached). */
+  /** pending (running when run here), or skipped when the owner is out of credits (or what the earlier run reached). */
   status: string;
+  /** A run to start in this process after the commit (the request asked for it and it was created). */
+  claim?: ClaimRow;
+  /** The job that resumes the runs of its batch started here, should this process die. */
+  fallback?: FallbackJob;
+  /** How the run started in this process ended (set by the intake after the commit). */
+  ending?: Promise<RunEnding | undefined>;
+}
+
+/** One job for the runs of an intake batch that start in this process; removed when they all ended. */
+export interface FallbackJob {
+  jobId: string;
+  remaining: number;
+}
+
+/** Starts a run in this process, after its row and job were committed. */
+export type InlineLauncher = (claim: ClaimRow) => Promise<RunEnding | undefined>;
+
+/** A process that runs workflows starts the runs it takes in itself, held by a lease of this length. */
+export interface RunHere {
+  launch: InlineLauncher;
+  leaseSeconds: number;
+  /**
+   * Whether those runs get a job that resumes them should this process die (shared databases).
+   * The embedded database lives and dies with its one process: its next start resumes them.
+   */
+  fallbackJob: boolean;
+}
+
+/** The request, marked to run in this process when it can (no concurrency limit, not delayed). */
+export function toRunHere(request: RunRequest, here: RunHere | undefined): RunRequest {
+  if (!here || request.concurrency || request.startAfter || request.inline) return request;
+  return { ...request, inline: { leaseUntil: new Date(Date.now() + here.leaseSeconds * 1000) } };
 }
 
 export const CREDIT_LIMIT_REASON = 'credit limit reached: the owner has used all the credits of their plan';
@@ -39,15 +79,16 @@ interface Row {
 }
 
 /**
- * Writes runs and their jobs in the caller's transaction: one statement inserts every execution
- * (credits checked and charged, counters on the workflow bumped, repeats of an idempotency key
- * dropped), one more enqueues the jobs of those that will run.
+ * Writes runs and their jobs in the caller's transaction: one statement enqueues the jobs, one more
+ * inserts every execution (credits checked and charged, counters on the workflow bumped, repeats of
+ * an idempotency key dropped).
  */
 export async function insertRuns(
-  trx: Transaction<DB>,
+  trx: Transaction<DB> | Kysely<DB>,
   queue: RunQueue,
   requests: readonly RunRequest[],
   creditCost: number,
+  fallbackJob = true,
 ): Promise<Accepted[]> {
   if (requests.length === 0) return [];
   const input = requests.map((r, ord) => ({
@@ -62,13 +103,47 @@ export async function insertRuns(
     idempotency_key: r.idempotencyKey ?? null,
     retry_of: r.retryOf ?? null,
     metadata: r.metadata ?? {},
+    lease_until: r.inline && !r.concurrency && !r.startAfter ? r.inline.leaseUntil.toISOString() : null,
   }));
+  // The jobs go first: the statement below locks the owners' and workflows' rows (credits and
+  // counters), and the transaction should hold those locks as briefly as it can. A job whose run
+  // turns out not to be made (a repeated idempotency key, no credits left) finds nothing to run.
+  const jobs: RunJobInsert[] = input
+    .filter((row) => !row.lease_until)
+    .map((row) => {
+      const request = requests[row.ord];
+      return {
+        executionId: row.id,
+        ...(request?.startAfter ? { startAfter: request.startAfter } : {}),
+        ...(request?.concurrency ? { concurrency: request.concurrency } : {}),
+      };
+    });
+  // Runs that start here share one job, due when their leases lapse: it resumes them only if this
+  // process died first, and goes away once they all ended.
+  const leased = input.filter((row) => row.lease_until);
+  let fallback: FallbackJob | undefined;
+  if (leased.length > 0 && fallbackJob) {
+    fallback = { jobId: randomUUID(), remaining: 0 };
+    jobs.push({
+      id: fallback.jobId,
+      executionIds: leased.map((row) => row.id),
+      startAfter: new Date(
+        leased
+          .map((row) => row.lease_until as string)
+          .sort()
+          .at(-1) as string,
+      ),
+    });
+  }
+  await queue.enqueueRuns(trx, jobs);
+
   // Users are locked in id order so concurrent batches never wait on each other in a circle.
   const result = await sql<Row>`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS x(
         ord int, id uuid, workflow_id uuid, user_id uuid, workflow_version int, version_id uuid,
-        mode text, trigger_data jsonb, idempotency_key text, retry_of uuid, metadata jsonb)
+        mode text, trigger_data jsonb, idempotency_key text, retry_of uuid, metadata jsonb,
+        lease_until timestamptz)
     ), credit AS (
       SELECT u.id, u.credits_limit - u.credits_used AS remaining FROM users u
       WHERE u.id IN (SELECT user_id FROM input) ORDER BY u.id FOR UPDATE
@@ -77,11 +152,14 @@ export async function insertRuns(
       FROM input i JOIN credit c ON c.id = i.user_id
     ), ins AS (
       INSERT INTO executions (id, workflow_id, user_id, workflow_version, version_id, status, mode,
-        trigger_data, idempotency_key, retry_of, metadata, credits_used, error_message, completed_at)
+        trigger_data, idempotency_key, retry_of, metadata, credits_used, error_message, completed_at,
+        lease_until)
       SELECT id, workflow_id, user_id, workflow_version, version_id,
-        CASE WHEN ok THEN 'pending' ELSE 'skipped' END, mode, trigger_data, idempotency_key, retry_of,
+        CASE WHEN NOT ok THEN 'skipped' WHEN lease_until IS NOT NULL THEN 'running' ELSE 'pending' END,
+        mode, trigger_data, idempotency_key, retry_of,
         metadata, CASE WHEN ok THEN ${creditCost}::int ELSE 0 END,
-        CASE WHEN ok THEN NULL ELSE ${CREDIT_LIMIT_REASON} END, CASE WHEN ok THEN NULL ELSE now() END
+        CASE WHEN ok THEN NULL ELSE ${CREDIT_LIMIT_REASON} END, CASE WHEN ok THEN NULL ELSE now() END,
+        CASE WHEN ok THEN lease_until END
       FROM ranked ORDER BY ord
       ON CONFLICT (workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
       RETURNING id, workflow_id, user_id, idempotency_key, status, credits_used
@@ -99,9 +177,20 @@ export async function insertRuns(
   const created = new Map(result.rows.map((row) => [row.id, row]));
   const accepted: Accepted[] = input.map((row) => {
     const made = created.get(row.id);
-    return made
-      ? { executionId: row.id, created: true, status: made.status }
-      : { executionId: '', created: false, status: '' };
+    if (!made) return { executionId: '', created: false, status: '' };
+    const result: Accepted = { executionId: row.id, created: true, status: made.status };
+    if (made.status === 'running') {
+      result.claim = {
+        id: row.id,
+        workflow_id: row.workflow_id,
+        user_id: row.user_id,
+        version_id: row.version_id,
+        trigger_data: row.trigger_data,
+        mode: row.mode,
+        previous_status: 'pending',
+      };
+    }
+    return result;
   });
 
   const repeats = input.filter((row) => !created.has(row.id));
@@ -124,17 +213,12 @@ export async function insertRuns(
     }
   }
 
-  const jobs = input
-    .filter((row) => created.get(row.id)?.status === 'pending')
-    .map((row) => {
-      const request = requests[row.ord];
-      return {
-        executionId: row.id,
-        ...(request?.startAfter ? { startAfter: request.startAfter } : {}),
-        ...(request?.concurrency ? { concurrency: request.concurrency } : {}),
-      };
-    });
-  await queue.enqueueRuns(trx, jobs);
+  if (fallback) {
+    const here = accepted.filter((a) => a.claim);
+    for (const a of here) a.fallback = fallback;
+    fallback.remaining = here.length;
+    if (here.length === 0) queue.removeJobSoon(fallback.jobId);
+  }
   return accepted;
 }
 
@@ -153,60 +237,63 @@ export function acceptRun(
 }
 
 /**
- * Gathers runs that arrive while a write is in flight into the next write: at low load each run
- * is written at once, under load many share one transaction (one commit, two statements).
+ * Starts the runs of `accepted` that were made to run here and keeps how each ends on it; once all
+ * of a batch ended (their endings are written), their shared job is removed.
+ */
+export function launchInline(
+  accepted: readonly Accepted[],
+  here: RunHere | undefined,
+  queue: RunQueue,
+): void {
+  for (const a of accepted) {
+    const { claim, fallback } = a;
+    // Without a launcher the runs' job takes them when the lease lapses.
+    if (!claim || !here) continue;
+    const ending = here.launch(claim);
+    a.ending = fallback
+      ? ending.then((end) => {
+          if (end && --fallback.remaining === 0) queue.removeJobSoon(fallback.jobId);
+          return end;
+        })
+      : ending;
+  }
+}
+
+/**
+ * Gathers runs that arrive while a write is in flight into the next write (group commit): at low
+ * load each run is written at once, under load many share one transaction.
  */
 export class IntakeBatcher {
   readonly #db: Kysely<DB>;
   readonly #queue: RunQueue;
   readonly #creditCost: number;
-  readonly #maxBatch: number;
-  #waiting: { request: RunRequest; resolve: (a: Accepted) => void; reject: (e: unknown) => void }[] = [];
-  #flushing = false;
+  readonly #here: RunHere | undefined;
+  readonly #group: GroupCommit<RunRequest, Accepted>;
 
-  constructor(db: Kysely<DB>, queue: RunQueue, creditCost: number, maxBatch = 200) {
+  constructor(db: Kysely<DB>, queue: RunQueue, creditCost: number, here?: RunHere, maxBatch = 200) {
     this.#db = db;
     this.#queue = queue;
     this.#creditCost = creditCost;
-    this.#maxBatch = maxBatch;
+    this.#here = here;
+    this.#group = new GroupCommit((requests) => this.#write(requests), maxBatch);
   }
 
   accept(request: RunRequest): Promise<Accepted> {
-    const { promise, resolve, reject } = Promise.withResolvers<Accepted>();
-    this.#waiting.push({ request, resolve, reject });
-    if (!this.#flushing) void this.#flush();
-    return promise;
-  }
-
-  async #flush(): Promise<void> {
-    this.#flushing = true;
-    try {
-      while (this.#waiting.length > 0) {
-        const batch = this.#waiting.splice(0, this.#maxBatch);
-        try {
-          const results = await this.#write(batch.map((b) => b.request));
-          batch.forEach((b, i) => {
-            const result = results[i];
-            if (result) b.resolve(result);
-            else b.reject(new Error('intake lost a run'));
-          });
-        } catch (error) {
-          for (const b of batch) b.reject(error);
-        }
-      }
-    } finally {
-      this.#flushing = false;
-    }
+    return this.#group.submit(toRunHere(request, this.#here));
   }
 
   async #write(requests: RunRequest[]): Promise<Accepted[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const accepted = await this.#db
-          .transaction()
-          .execute((trx) => insertRuns(trx, this.#queue, requests, this.#creditCost));
+        const here = this.#here;
+        // Runs that start here without a job are one statement: no transaction needed.
+        const alone = here && !here.fallbackJob && requests.every((r) => r.inline);
+        const write = (db: Kysely<DB>) =>
+          insertRuns(db, this.#queue, requests, this.#creditCost, here?.fallbackJob ?? true);
+        const accepted = alone ? await write(this.#db) : await this.#db.transaction().execute(write);
+        launchInline(accepted, this.#here, this.#queue);
         // NOTIFY reaches other processes; this process's own workers are told directly.
-        this.#queue.wake();
+        if (accepted.some((a) => a.created && a.status === 'pending')) this.#queue.wake();
         return accepted;
       } catch (error) {
         // Deadlock or serialization failure between intake processes: the whole batch is retried.

@@ -3,12 +3,19 @@ import { type Db, fromPglite, type JobInsert, PgBoss } from 'pg-boss';
 import type { Database } from '../db/connect.ts';
 import type { DB } from '../db/types.ts';
 import type { Logger } from '../lib/logger.ts';
+import { GroupCommit } from './group-commit.ts';
 
 /** One queue carries every run; a job's data names the execution it drives. */
 export const RUN_QUEUE = 'area-run';
 
 export interface RunJob {
-  executionId: string;
+  /** The execution the job drives. */
+  executionId?: string;
+  /**
+   * Runs started in the process that took them in: the job resumes those still running when their
+   * lease lapsed (that process died); it is removed once they all ended.
+   */
+  executionIds?: string[];
   /** The workflow's limit of runs at once, when it has one. */
   concurrency?: number;
 }
@@ -37,6 +44,10 @@ export class RunQueue {
   #started: Promise<void> | undefined;
   readonly #workIds: string[] = [];
   #wakeQueued = false;
+  readonly #removals = new GroupCommit<string, undefined>(async (ids) => {
+    await this.boss.deleteJob(RUN_QUEUE, ids);
+    return ids.map(() => undefined);
+  }, 500);
 
   constructor(options: QueueOptions) {
     this.#options = options;
@@ -118,20 +129,39 @@ export class RunQueue {
     await this.boss.insert(
       RUN_QUEUE,
       jobs.map((job) => {
-        const data: RunJob = { executionId: job.executionId };
+        const data: RunJob = job.executionIds
+          ? { executionIds: job.executionIds }
+          : { executionId: job.executionId as string };
         if (job.concurrency) data.concurrency = job.concurrency;
         const insert: JobInsert<RunJob> = { data };
         if (job.startAfter) insert.startAfter = job.startAfter;
         if (job.singletonKey) insert.singletonKey = job.singletonKey;
+        if (job.id) insert.id = job.id;
         return insert;
       }),
       { db },
     );
   }
+
+  /**
+   * Removes a job that is no longer needed, soon and grouped with others, off the path of any
+   * request. A job left behind (a crash before this) only finds its runs ended when it comes due.
+   */
+  removeJobSoon(id: string): void {
+    this.#removals.submit(id).catch((error: unknown) => {
+      this.#options.log.warn(
+        { err: error, jobId: id },
+        'finished job not removed; it will find its runs ended',
+      );
+    });
+  }
 }
 
 export interface RunJobInsert {
-  executionId: string;
+  executionId?: string;
+  executionIds?: string[];
+  /** A chosen job id (to remove the job later). */
+  id?: string;
   concurrency?: number;
   startAfter?: Date;
   singletonKey?: string;

@@ -10,9 +10,10 @@ import {
 import { analyzeGraph } from '../workflows/graph.ts';
 import type { EngineBus } from './bus.ts';
 import { PropsError } from './props-check.ts';
-import type { RunQueue } from './queue.ts';
+import type { RunJob, RunQueue } from './queue.ts';
 import { hasTemplates, renderConfig, TemplateError } from './render.ts';
 import { retryDelayMs, sleep } from './retry.ts';
+import { insertLogs, type RunEnd, type RunWriter, type StepRow, writeSteps } from './run-writer.ts';
 import type { RunLogLine, StepExecutor } from './step-executor.ts';
 
 /** What a worker does with one job: run (or resume) the execution it names. */
@@ -40,7 +41,8 @@ interface NodeState {
   branch?: boolean;
 }
 
-interface ClaimRow {
+/** An execution this process holds: claimed by a worker, or written as running by its intake. */
+export interface ClaimRow {
   id: string;
   workflow_id: string;
   user_id: string;
@@ -50,26 +52,108 @@ interface ClaimRow {
   previous_status: string;
 }
 
+/** How a run that started in this process ended, for a caller waiting for it (a webhook). */
+export interface RunEnding {
+  id: string;
+  status: string;
+  output: unknown;
+  errorMessage: string | null;
+  errorNodeKey: string | null;
+  /** false when the run waits (a delay): it goes on later, maybe elsewhere. */
+  finished: boolean;
+  /** Outputs of the steps that ran, by node key. */
+  steps: Record<string, unknown>;
+}
+
 export interface RunnerOptions {
   db: Kysely<DB>;
   queue: RunQueue;
   bus: EngineBus;
   steps: StepExecutor;
+  writer: RunWriter;
   log: Logger;
+  /** Seconds a process holds a running execution before another may take it; renewed while it runs. */
+  leaseSeconds: number;
+  /** Runs started in this process after their intake that run at once; the others wait in memory. */
+  inlineConcurrency: number;
 }
 
 const PLAN_CACHE_LIMIT = 2_000;
 const WAKE_WITHIN_MS = 10 * 60_000;
+/**
+ * Steps of a run are written with its end, in one statement with other runs' ends. A run still going
+ * after this long writes what it has done before each next step, so a crash repeats little of it.
+ */
+const WRITE_BEHIND_MS = 250;
 
 export class Runner {
   readonly #o: RunnerOptions;
   // Published versions never change, so a plan is computed once per version.
   readonly #plans = new Map<string, Plan>();
   readonly #running = new Map<string, AbortController>();
+  #inlineActive = 0;
+  readonly #inlineQueue: (() => void)[] = [];
+  #renewTimer: NodeJS.Timeout | undefined;
 
   constructor(options: RunnerOptions) {
     this.#o = options;
     options.bus.onCancel((executionId) => this.#running.get(executionId)?.abort(new Error('cancelled')));
+  }
+
+  /** Renews the leases of the runs this process holds, so no other worker takes them meanwhile. */
+  startLeaseRenewal(): void {
+    if (this.#renewTimer) return;
+    const every = Math.max(1000, (this.#o.leaseSeconds * 1000) / 3);
+    this.#renewTimer = setInterval(() => void this.#renewLeases(), every);
+    this.#renewTimer.unref();
+  }
+
+  /**
+   * Resumes the runs a process that died was running, without waiting for their leases: only for
+   * a database no other process can use (the embedded one), where whoever held them is gone.
+   */
+  async resumeOrphans(): Promise<number> {
+    const ids = await this.#o.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .updateTable('executions')
+        .set({ lease_until: null })
+        .where('status', '=', 'running')
+        .returning('id')
+        .execute();
+      await this.#o.queue.enqueueRuns(
+        trx,
+        rows.map((r) => ({ executionId: r.id })),
+      );
+      return rows.map((r) => r.id);
+    });
+    if (ids.length > 0) {
+      this.#o.log.info({ count: ids.length }, 'resuming runs left running by the previous process');
+      this.#o.queue.wake();
+    }
+    return ids.length;
+  }
+
+  /** Waits (at most `ms`) for the runs this process holds to end: a graceful stop finishes them. */
+  async drain(ms = 10_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (this.#running.size > 0 && Date.now() < deadline) await sleep(20);
+  }
+
+  stopLeaseRenewal(): void {
+    clearInterval(this.#renewTimer);
+    this.#renewTimer = undefined;
+  }
+
+  async #renewLeases(): Promise<void> {
+    const ids = [...this.#running.keys()];
+    if (ids.length === 0) return;
+    try {
+      await sql`
+        UPDATE executions SET lease_until = now() + make_interval(secs => ${this.#o.leaseSeconds})
+        WHERE id = ANY(${ids}::uuid[]) AND status = 'running'`.execute(this.#o.db);
+    } catch (error) {
+      this.#o.log.warn({ err: error }, 'run leases not renewed');
+    }
   }
 
   /** The owner's secrets by name, when this process can open them. */
@@ -110,70 +194,145 @@ export class Runner {
     return plan;
   }
 
-  /** Runs the execution until it ends or waits; safe to call again for the same execution (resumes). */
+  /** Runs the execution a job names until it ends or waits; safe to call again for the same execution (resumes). */
   async run(executionId: string, options: { concurrency?: number | undefined } = {}): Promise<RunOutcome> {
-    const { db } = this.#o;
     const claim = await this.#claim(executionId, options.concurrency);
-    if (claim === 'busy') {
-      await this.#o.queue.enqueueRuns(db, [
-        {
-          executionId,
-          startAfter: new Date(Date.now() + 1000),
-          ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-        },
-      ]);
-      setTimeout(() => this.#o.queue.wake(), 1020).unref();
-      return 'requeued';
-    }
-    if (!claim) return 'gone';
-    const plan = claim.version_id ? await this.#plan(claim.version_id) : undefined;
-    if (!plan) {
-      await this.#finish(
-        claim,
-        { status: 'failed', error: 'the workflow version of this run no longer exists' },
-        [],
-      );
-      return 'finished';
-    }
+    if (claim === 'gone') return 'gone';
+    if ('busy' in claim) return this.#requeue(executionId, claim.busy, options.concurrency);
+    return (await this.#execute(claim)).outcome;
+  }
 
+  /** The jobs a worker fetched together: one claim for those without a concurrency limit. */
+  async runJobs(jobs: readonly RunJob[]): Promise<void> {
+    const limited = jobs.filter((j) => j.concurrency && j.executionId) as {
+      executionId: string;
+      concurrency: number;
+    }[];
+    const free = jobs
+      .filter((j) => !j.concurrency)
+      .flatMap((j) => j.executionIds ?? (j.executionId ? [j.executionId] : []));
+    const claims = free.length > 0 ? await this.#claimMany(free) : new Map<string, Claimed>();
+    const results = await Promise.allSettled([
+      ...free.map(async (id) => {
+        const claim = claims.get(id) ?? 'gone';
+        if (claim === 'gone') return;
+        if ('busy' in claim) return void (await this.#requeue(id, claim.busy));
+        await this.#execute(claim);
+      }),
+      ...limited.map((j) => this.run(j.executionId, { concurrency: j.concurrency })),
+    ]);
+    const failed = results.find((r) => r.status === 'rejected');
+    // The runs that did finish are final; taking the batch again only resumes the others.
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
+
+  /**
+   * Runs an execution its intake wrote as running in this process (no claim needed). At most
+   * `inlineConcurrency` run at once; the others wait in memory, held by their lease and their job.
+   */
+  async launch(claim: ClaimRow): Promise<RunEnding | undefined> {
+    // Registered at once, so a cancel reaches a run still waiting for its turn.
     const controller = new AbortController();
-    this.#running.set(executionId, controller);
-    const timeoutMs = plan.definition.settings?.timeoutMs;
-    const signal = timeoutMs
-      ? AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)])
-      : controller.signal;
-    const logs: RunLogLine[] = [];
+    this.#running.set(claim.id, controller);
+    if (this.#inlineActive >= this.#o.inlineConcurrency) {
+      await new Promise<void>((resolve) => this.#inlineQueue.push(resolve));
+    } else {
+      this.#inlineActive++;
+    }
     try {
+      return (await this.#execute(claim, controller)).ending;
+    } catch (error) {
+      // The row stays running with its lease: the job resumes it when the lease lapses.
+      this.#o.log.error({ err: error, executionId: claim.id }, 'run stopped before its end was written');
+      this.#running.delete(claim.id);
+      return undefined;
+    } finally {
+      const next = this.#inlineQueue.shift();
+      if (next) next();
+      else this.#inlineActive--;
+    }
+  }
+
+  async #requeue(executionId: string, until: Date, concurrency?: number): Promise<RunOutcome> {
+    await this.#o.queue.enqueueRuns(this.#o.db, [
+      { executionId, startAfter: until, ...(concurrency ? { concurrency } : {}) },
+    ]);
+    setTimeout(() => this.#o.queue.wake(), Math.max(0, until.getTime() - Date.now()) + 20).unref();
+    return 'requeued';
+  }
+
+  async #execute(
+    claim: ClaimRow,
+    held?: AbortController,
+  ): Promise<{ outcome: RunOutcome; ending?: RunEnding }> {
+    const { db } = this.#o;
+    const startedAt = new Date();
+    const controller = held ?? new AbortController();
+    this.#running.set(claim.id, controller);
+    const logs: RunLogLine[] = [];
+    const buffer: StepBuffer = { executionId: claim.id, startedAt: startedAt.getTime(), rows: new Map() };
+    const end = (result: WalkResult | { status: 'failed'; error: string }): RunEnd => {
+      const r = result as WalkResult;
+      return {
+        executionId: claim.id,
+        status: r.status as RunEnd['status'],
+        output: r.status === 'success' ? r.output : null,
+        error: r.error ?? null,
+        errorNodeKey: r.errorNodeKey ?? null,
+        completed: r.completed ?? 0,
+        failedSteps: r.failedSteps ?? 0,
+        startedAt,
+        steps: [...buffer.rows.values()],
+        logs,
+      };
+    };
+    try {
+      const plan = claim.version_id ? await this.#plan(claim.version_id) : undefined;
+      if (!plan) {
+        const ending = end({ status: 'failed', error: 'the workflow version of this run no longer exists' });
+        await this.#o.writer.end(ending);
+        return { outcome: 'finished', ending: endingOf(ending, {}) };
+      }
+      const timeoutMs = plan.definition.settings?.timeoutMs;
+      const signal = timeoutMs
+        ? AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)])
+        : controller.signal;
       const records =
         claim.previous_status === 'pending' && claim.mode !== 'rerun'
           ? []
           : await db
               .selectFrom('execution_steps')
               .select(['node_key', 'status', 'output', 'error', 'attempt_count'])
-              .where('execution_id', '=', executionId)
+              .where('execution_id', '=', claim.id)
               .execute();
-      const carry: Carry = {};
-      const result = await this.#walk(claim, plan, records as StepRecord[], signal, logs, carry);
+      const steps: Record<string, unknown> = {};
+      const result = await this.#walk(claim, plan, records as StepRecord[], signal, logs, buffer, steps);
       if (result.status === 'waiting') {
-        if (carry.pending) await this.#record(claim.id, carry.pending.key, carry.pending.step);
-        await this.#wait(claim, result.until, logs);
-        return 'waiting';
+        await this.#wait(claim, result.until, logs, [...buffer.rows.values()]);
+        return {
+          outcome: 'waiting',
+          ending: {
+            id: claim.id,
+            status: 'waiting',
+            output: null,
+            errorMessage: null,
+            errorNodeKey: null,
+            finished: false,
+            steps,
+          },
+        };
       }
-      await this.#finish(claim, result, logs, carry.pending);
-      return 'finished';
+      const ending = end(result);
+      await this.#o.writer.end(ending);
+      return { outcome: 'finished', ending: endingOf(ending, steps) };
     } finally {
-      this.#running.delete(executionId);
+      this.#running.delete(claim.id);
     }
   }
 
-  async #claim(executionId: string, concurrency: number | undefined): Promise<ClaimRow | undefined | 'busy'> {
+  async #claim(executionId: string, concurrency: number | undefined): Promise<Claimed> {
+    if (!concurrency) return (await this.#claimMany([executionId])).get(executionId) ?? 'gone';
     const { db } = this.#o;
-    const claimQuery = sql<ClaimRow>`
-      WITH old AS (SELECT id, status FROM executions WHERE id = ${executionId} FOR UPDATE)
-      UPDATE executions e SET status = 'running', started_at = COALESCE(e.started_at, now())
-      FROM old WHERE e.id = old.id AND old.status IN ('pending', 'running', 'waiting')
-      RETURNING e.id, e.workflow_id, e.user_id, e.version_id, e.trigger_data, e.mode, old.status AS previous_status`;
-    if (!concurrency) return (await claimQuery.execute(db)).rows[0];
     // The workflow row serializes claims of one workflow, so the count of running runs is exact.
     return db.transaction().execute(async (trx) => {
       const row = await sql<{ workflow_id: string; status: string; running: number }>`
@@ -182,10 +341,41 @@ export class Runner {
         FROM executions e JOIN workflows w ON w.id = e.workflow_id
         WHERE e.id = ${executionId} FOR UPDATE OF w`.execute(trx);
       const current = row.rows[0];
-      if (!current) return undefined;
-      if (current.status !== 'running' && current.running >= concurrency) return 'busy';
-      return (await claimQuery.execute(trx)).rows[0];
+      if (!current) return 'gone';
+      if (current.status !== 'running' && current.running >= concurrency)
+        return { busy: new Date(Date.now() + 1000) };
+      return (await this.#claimMany([executionId], trx)).get(executionId) ?? 'gone';
     });
+  }
+
+  /**
+   * Takes executions for this process in one statement: pending and waiting ones, and running ones
+   * whose lease lapsed (their process died). A running one still leased elsewhere is busy until then.
+   */
+  async #claimMany(ids: readonly string[], db: Kysely<DB> = this.#o.db): Promise<Map<string, Claimed>> {
+    const rows = await sql<ClaimRow & { claimed: boolean; lease_until: Date | null }>`
+      WITH old AS (
+        SELECT id, status, lease_until FROM executions WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE
+      ), taken AS (
+        UPDATE executions e SET status = 'running', started_at = COALESCE(e.started_at, now()),
+          lease_until = now() + make_interval(secs => ${this.#o.leaseSeconds})
+        FROM old WHERE e.id = old.id AND (old.status IN ('pending', 'waiting')
+          OR (old.status = 'running' AND (old.lease_until IS NULL OR old.lease_until <= now())))
+        RETURNING e.id, e.workflow_id, e.user_id, e.version_id, e.trigger_data, e.mode
+      )
+      SELECT old.id, old.status AS previous_status, old.lease_until, t.workflow_id, t.user_id, t.version_id,
+        t.trigger_data, t.mode, t.id IS NOT NULL AS claimed
+      FROM old LEFT JOIN taken t ON t.id = old.id`.execute(db);
+    const claims = new Map<string, Claimed>();
+    for (const row of rows.rows) {
+      if (row.claimed) {
+        const { claimed: _claimed, lease_until: _lease, ...claim } = row;
+        claims.set(row.id, claim);
+      } else if (row.previous_status === 'running' && row.lease_until) {
+        claims.set(row.id, { busy: new Date(row.lease_until) });
+      }
+    }
+    return claims;
   }
 
   async #walk(
@@ -194,23 +384,23 @@ export class Runner {
     records: StepRecord[],
     signal: AbortSignal,
     logs: RunLogLine[],
-    carry: Carry,
+    buffer: StepBuffer,
+    steps: Record<string, unknown>,
   ): Promise<WalkResult> {
-    // A success is written when the next step starts or with the run's end, whichever comes first:
-    // one statement fewer per run, and a crash can only repeat the step that had just finished.
-    const record = async (key: string, step: StepWrite) => {
-      await flush();
-      await this.#record(claim.id, key, step);
+    // Step records wait in the buffer and are written with the run's end; a run that takes longer
+    // than WRITE_BEHIND_MS writes them before each next step instead.
+    const record = (key: string, step: StepWrite) => {
+      buffer.rows.set(key, stepRowOf(claim.id, key, step));
     };
     const flush = async () => {
-      const pending = carry.pending;
-      carry.pending = undefined;
-      if (pending) await this.#record(claim.id, pending.key, pending.step);
+      if (buffer.rows.size === 0 || Date.now() - buffer.startedAt < WRITE_BEHIND_MS) return;
+      const rows = [...buffer.rows.values()];
+      buffer.rows.clear();
+      await writeSteps(this.#o.db, rows);
     };
     const triggerKey = plan.definition.trigger.key;
     const done = new Map<string, NodeState>();
     const recorded = new Map(records.map((r) => [r.node_key, r]));
-    const steps: Record<string, unknown> = {};
     let secrets: Record<string, string> | undefined;
     let lastOutput: unknown = null;
     let failedSteps = 0;
@@ -262,7 +452,7 @@ export class Runner {
         if (until && until.getTime() > Date.now() + 5) {
           return { status: 'waiting', until, completed, failedSteps };
         }
-        await record(key, {
+        record(key, {
           status: 'success',
           output: previous.output,
           error: null,
@@ -279,7 +469,7 @@ export class Runner {
         secrets = (await this.#o.steps.loadSecrets?.(claim.user_id)) ?? {};
       }
       await flush();
-      const startedAt = new Date();
+      const startedAt = stepClock();
       const maxAttempts = node.retry?.maxAttempts ?? 1;
       let attempts = 0;
       let output: unknown;
@@ -325,12 +515,12 @@ export class Runner {
 
       if (error !== undefined) {
         if (signal.aborted) {
-          await record(key, { status: 'cancelled', input, output: null, error, attempts, startedAt });
+          record(key, { status: 'cancelled', input, output: null, error, attempts, startedAt });
           return { status: abortStatus(signal), error: reasonOf(signal), completed, failedSteps };
         }
         failedSteps++;
         logs.push({ nodeKey: key, level: 'error', message: `step failed: ${error}` });
-        await record(key, { status: 'failed', input, output: null, error, attempts, startedAt });
+        record(key, { status: 'failed', input, output: null, error, attempts, startedAt });
         done.set(key, { status: 'failed', output: null });
         const handled = (plan.definition.edges ?? []).some((e) => e.from === key && e.when === 'error');
         if (!handled) return { status: 'failed', error, errorNodeKey: key, completed, failedSteps };
@@ -341,11 +531,11 @@ export class Runner {
         const until = waitUntilOf(output) ?? new Date(Date.now() + delayMsOf(config));
         const waitOutput = {
           waitUntil: until.toISOString(),
-          delayMs: Math.max(0, until.getTime() - startedAt.getTime()),
+          delayMs: Math.max(0, until.getTime() - startedAt.date.getTime()),
         };
-        await record(key, { status: 'waiting', input, output: waitOutput, error: null, attempts, startedAt });
+        record(key, { status: 'waiting', input, output: waitOutput, error: null, attempts, startedAt });
         if (until.getTime() > Date.now() + 5) return { status: 'waiting', until, completed, failedSteps };
-        await record(key, {
+        record(key, {
           status: 'success',
           input,
           output: waitOutput,
@@ -355,7 +545,7 @@ export class Runner {
         });
         output = waitOutput;
       } else {
-        carry.pending = { key, step: { status: 'success', input, output, error: null, attempts, startedAt } };
+        record(key, { status: 'success', input, output, error: null, attempts, startedAt });
       }
       completed++;
       const state: NodeState = { status: 'success', output };
@@ -367,18 +557,15 @@ export class Runner {
         return { status: 'skipped', error: `filter ${key} did not pass`, completed, failedSteps };
       }
     }
-    return { status: 'success', output: lastOutput, completed, failedSteps, steps };
+    return { status: 'success', output: lastOutput, completed, failedSteps };
   }
 
-  async #record(executionId: string, nodeKey: string, step: StepWrite): Promise<void> {
-    await stepUpsert(executionId, nodeKey, step).execute(this.#o.db);
-  }
-
-  async #wait(claim: ClaimRow, until: Date, logs: RunLogLine[]): Promise<void> {
+  async #wait(claim: ClaimRow, until: Date, logs: RunLogLine[], steps: StepRow[]): Promise<void> {
     await this.#o.db.transaction().execute(async (trx) => {
+      await writeSteps(trx, steps);
       await trx
         .updateTable('executions')
-        .set({ status: 'waiting' })
+        .set({ status: 'waiting', lease_until: null })
         .where('id', '=', claim.id)
         .where('status', '=', 'running')
         .execute();
@@ -392,45 +579,6 @@ export class Runner {
     const ms = until.getTime() - Date.now();
     if (ms < WAKE_WITHIN_MS) setTimeout(() => this.#o.queue.wake(), Math.max(0, ms) + 20).unref();
   }
-
-  async #finish(
-    claim: ClaimRow,
-    result: WalkResult | { status: 'failed'; error: string },
-    logs: RunLogLine[],
-    pending?: { key: string; step: StepWrite },
-  ): Promise<void> {
-    const r = result as WalkResult;
-    const output = r.status === 'success' ? (r.output ?? null) : null;
-    logs.push({ nodeKey: null, level: r.status === 'failed' ? 'error' : 'info', message: `run ${r.status}` });
-    // One statement ends the run, keeps the workflow's counters exact and writes the run's log.
-    await sql`
-      WITH e AS (
-        UPDATE executions SET status = ${r.status}, output = ${JSON.stringify(output)}::jsonb,
-          error_message = ${r.status === 'success' ? null : (r.error ?? null)},
-          error_node_key = ${r.errorNodeKey ?? null},
-          completed_steps = ${r.completed ?? 0}, failed_steps = ${r.failedSteps ?? 0},
-          total_steps = ${(r.completed ?? 0) + (r.failedSteps ?? 0)},
-          completed_at = now(),
-          duration_ms = GREATEST(0, (extract(epoch FROM now() - started_at) * 1000)::bigint)
-        WHERE id = ${claim.id} AND status = 'running'
-        RETURNING workflow_id, status, duration_ms
-      ), w AS (
-        UPDATE workflows wf SET
-          successful_executions = wf.successful_executions + (e.status = 'success')::int,
-          failed_executions = wf.failed_executions + (e.status = 'failed')::int,
-          average_duration_ms = CASE WHEN e.status IN ('success', 'failed') THEN
-            (COALESCE(wf.average_duration_ms, 0) * (wf.successful_executions + wf.failed_executions) + e.duration_ms)
-              / (wf.successful_executions + wf.failed_executions + 1)
-            ELSE wf.average_duration_ms END
-        FROM e WHERE wf.id = e.workflow_id
-      ), l AS (
-        INSERT INTO execution_logs (execution_id, node_key, log_level, message, data)
-        SELECT ${claim.id}, x.node_key, x.level, x.message, x.data
-        FROM jsonb_to_recordset(${JSON.stringify(logRows(logs))}::jsonb) AS x(node_key text, level text, message text, data jsonb)
-      )${pending ? sql`, s AS (${stepUpsert(claim.id, pending.key, pending.step)})` : sql``}
-      SELECT 1 FROM e`.execute(this.#o.db);
-    this.#o.bus.publishDone(claim.id);
-  }
 }
 
 type WalkResult =
@@ -439,7 +587,6 @@ type WalkResult =
       output: unknown;
       completed: number;
       failedSteps: number;
-      steps: Record<string, unknown>;
       error?: undefined;
       errorNodeKey?: undefined;
     }
@@ -460,10 +607,15 @@ type WalkResult =
       errorNodeKey?: undefined;
     };
 
-/** A finished step whose record is written with the next write of the run. */
-interface Carry {
-  pending?: { key: string; step: StepWrite } | undefined;
+/** A run's step records not written yet, by node key. */
+interface StepBuffer {
+  executionId: string;
+  startedAt: number;
+  rows: Map<string, StepRow>;
 }
+
+/** What a claim answers: the run to go on with, busy (held elsewhere until then), or gone. */
+type Claimed = ClaimRow | { busy: Date } | 'gone';
 
 interface StepWrite {
   status: string;
@@ -471,52 +623,59 @@ interface StepWrite {
   output: unknown;
   error: string | null;
   attempts: number;
-  startedAt: Date | null;
+  startedAt: StepTime | null;
 }
 
-/** The upsert of one step row. A step that succeeded is final: a resumed run never records it twice. */
-function stepUpsert(executionId: string, nodeKey: string, step: StepWrite) {
+/** A step's clock reading: the date, and the same instant in microseconds for its record. */
+interface StepTime {
+  date: Date;
+  micros: number;
+}
+
+let lastMicros = 0;
+
+/**
+ * Now, strictly later than the previous reading of this process: steps that start within one
+ * millisecond keep their order in their records (which are sorted by start).
+ */
+function stepClock(): StepTime {
+  lastMicros = Math.max(Date.now() * 1000, lastMicros + 1);
+  return { date: new Date(Math.floor(lastMicros / 1000)), micros: lastMicros };
+}
+
+/** An ISO time with microseconds, as PostgreSQL reads it. */
+function isoMicros(micros: number): string {
+  const iso = new Date(Math.floor(micros / 1000)).toISOString();
+  return `${iso.slice(0, -1)}${String(micros % 1000).padStart(3, '0')}Z`;
+}
+
+function stepRowOf(executionId: string, nodeKey: string, step: StepWrite): StepRow {
   const finished = step.status === 'success' || step.status === 'failed' || step.status === 'cancelled';
-  const now = new Date();
-  const input = step.input === undefined ? null : JSON.stringify(step.input);
-  return sql`
-    INSERT INTO execution_steps (execution_id, node_key, status, attempt_count, input, output, error,
-      started_at, finished_at, duration_ms)
-    VALUES (${executionId}, ${nodeKey}, ${step.status}, ${step.attempts}, ${input}::jsonb,
-      ${JSON.stringify(step.output ?? null)}::jsonb, ${step.error}, ${step.startedAt ?? now},
-      ${finished ? now : null}, ${step.startedAt && finished ? now.getTime() - step.startedAt.getTime() : null})
-    ON CONFLICT (execution_id, node_key) DO UPDATE SET status = excluded.status,
-      attempt_count = GREATEST(execution_steps.attempt_count, excluded.attempt_count),
-      input = COALESCE(excluded.input, execution_steps.input), output = excluded.output, error = excluded.error,
-      finished_at = excluded.finished_at,
-      duration_ms = COALESCE(excluded.duration_ms,
-        (extract(epoch FROM excluded.finished_at - execution_steps.started_at) * 1000)::bigint)
-    WHERE execution_steps.status <> 'success'`;
+  const now = stepClock().micros;
+  return {
+    execution_id: executionId,
+    node_key: nodeKey,
+    status: step.status,
+    attempt_count: step.attempts,
+    input: step.input === undefined ? null : step.input,
+    output: step.output ?? null,
+    error: step.error,
+    started_at: step.startedAt ? isoMicros(step.startedAt.micros) : null,
+    finished_at: finished ? isoMicros(now) : null,
+    duration_ms: step.startedAt && finished ? Math.round((now - step.startedAt.micros) / 1000) : null,
+  };
 }
 
-function logRows(logs: RunLogLine[]) {
-  return logs.map((l) => ({
-    node_key: l.nodeKey,
-    level: l.level,
-    message: l.message.slice(0, 10_000),
-    data: l.data ?? null,
-  }));
-}
-
-async function insertLogs(db: Kysely<DB>, executionId: string, logs: RunLogLine[]): Promise<void> {
-  if (logs.length === 0) return;
-  await db
-    .insertInto('execution_logs')
-    .values(
-      logRows(logs).map((l) => ({
-        execution_id: executionId,
-        node_key: l.node_key,
-        log_level: l.level,
-        message: l.message,
-        data: l.data === null ? null : JSON.stringify(l.data),
-      })),
-    )
-    .execute();
+function endingOf(end: RunEnd, steps: Record<string, unknown>): RunEnding {
+  return {
+    id: end.executionId,
+    status: end.status,
+    output: end.status === 'success' ? (end.output ?? null) : null,
+    errorMessage: end.status === 'success' ? null : end.error,
+    errorNodeKey: end.errorNodeKey,
+    finished: true,
+    steps,
+  };
 }
 
 function messageOf(error: unknown): string {

@@ -3,7 +3,7 @@ import type { Catalog } from '../catalog/registry.ts';
 import type { DB } from '../db/types.ts';
 import type { Logger } from '../lib/logger.ts';
 import { type ActiveTrigger, listActiveTriggers } from './active-triggers.ts';
-import { insertRuns, type RunRequest } from './intake.ts';
+import { insertRuns, launchInline, type RunHere, type RunRequest, toRunHere } from './intake.ts';
 import type { RunQueue } from './queue.ts';
 
 /** hook_states key holding the last slot a schedule fired (ISO time). */
@@ -16,6 +16,8 @@ export interface SchedulerOptions {
   queue: RunQueue;
   log: Logger;
   creditCost: number;
+  /** When this process also runs workflows: fired runs start here at once. */
+  here?: RunHere | undefined;
   /** Fire a slot missed while no scheduler ran once at start. */
   catchUp: boolean;
   catalog: () => Catalog | undefined;
@@ -167,20 +169,31 @@ export class Scheduler {
   async #fire(slots: { entry: Entry; slot: Date }[]): Promise<void> {
     for (let i = 0; i < slots.length; i += BATCH) {
       const chunk = slots.slice(i, i + BATCH);
-      const requests: RunRequest[] = chunk.map(({ entry, slot }) => ({
-        workflowId: entry.active.workflowId,
-        userId: entry.active.userId,
-        versionId: entry.active.versionId,
-        version: entry.active.version,
-        mode: 'schedule',
-        triggerData: entry.toEvent(slot),
-        idempotencyKey: `schedule:${slot.toISOString()}`,
-        concurrency: entry.active.settings?.concurrency,
-        metadata: { slot: slot.toISOString() },
-      }));
+      const requests: RunRequest[] = chunk.map(({ entry, slot }) =>
+        toRunHere(
+          {
+            workflowId: entry.active.workflowId,
+            userId: entry.active.userId,
+            versionId: entry.active.versionId,
+            version: entry.active.version,
+            mode: 'schedule',
+            triggerData: entry.toEvent(slot),
+            idempotencyKey: `schedule:${slot.toISOString()}`,
+            concurrency: entry.active.settings?.concurrency,
+            metadata: { slot: slot.toISOString() },
+          },
+          this.#o.here,
+        ),
+      );
       const states = chunk.map(({ entry, slot }) => ({ w: entry.active.workflowId, s: slot.toISOString() }));
-      await this.#o.db.transaction().execute(async (trx) => {
-        await insertRuns(trx, this.#o.queue, requests, this.#o.creditCost);
+      const accepted = await this.#o.db.transaction().execute(async (trx) => {
+        const made = await insertRuns(
+          trx,
+          this.#o.queue,
+          requests,
+          this.#o.creditCost,
+          this.#o.here?.fallbackJob ?? true,
+        );
         await sql`
           INSERT INTO hook_states (workflow_id, state_key, state_value, last_checked_at)
           SELECT x.w, ${LAST_SLOT_KEY}, x.s, now() FROM jsonb_to_recordset(${JSON.stringify(states)}::jsonb) AS x(w uuid, s text)
@@ -189,7 +202,9 @@ export class Scheduler {
           WHERE hook_states.state_value IS NULL OR hook_states.state_value < excluded.state_value`.execute(
           trx,
         );
+        return made;
       });
+      launchInline(accepted, this.#o.here, this.#o.queue);
       this.#o.queue.wake();
     }
   }

@@ -3,6 +3,7 @@ import type { DB, ExecutionMode } from '../db/types.ts';
 import type { ActiveTrigger } from './active-triggers.ts';
 import type { Engine } from './engine.ts';
 import type { Accepted } from './intake.ts';
+import type { RunEnding } from './runner.ts';
 
 const FINISHED = new Set(['success', 'failed', 'cancelled', 'skipped']);
 
@@ -33,14 +34,8 @@ export async function startRun(
   });
 }
 
-export interface RunResult {
-  id: string;
-  status: string;
-  output: unknown;
-  errorMessage: string | null;
-  errorNodeKey: string | null;
-  finished: boolean;
-}
+/** Where a run is: from its record, or straight from the runner when it ran in this process. */
+export type RunResult = Omit<RunEnding, 'steps'> & { steps?: RunEnding['steps'] };
 
 async function readResult(db: Kysely<DB>, executionId: string): Promise<RunResult | undefined> {
   const row = await db
@@ -66,6 +61,13 @@ export async function waitForRun(
   accepted: Accepted,
   ms: number,
 ): Promise<RunResult | undefined> {
+  const deadline = Date.now() + ms;
+  if (accepted.ending) {
+    // Started in this process: its ending comes straight from the runner, no read needed.
+    const ending = await withTimeout(accepted.ending, ms);
+    if (ending?.finished) return ending;
+    ms = Math.max(0, deadline - Date.now());
+  }
   if (!FINISHED.has(accepted.status)) {
     await engine.bus.waitForDone(accepted.executionId, ms, async () => {
       const result = await readResult(db, accepted.executionId);
@@ -73,4 +75,12 @@ export async function waitForRun(
     });
   }
   return readResult(db, accepted.executionId);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

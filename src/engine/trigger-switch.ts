@@ -5,10 +5,16 @@ import { createHookState } from '../catalog/hook-state.ts';
 import type { Catalog } from '../catalog/registry.ts';
 import type { WorkflowsTable } from '../db/types.ts';
 import { AppError } from '../http/errors.ts';
+import { canonicalJson } from '../workflows/canonical-json.ts';
 import { checkDefinition } from '../workflows/check-definition.ts';
-import type { DefinitionTrigger } from '../workflows/definition.ts';
+import {
+  type DefinitionTrigger,
+  type DraftDefinition,
+  normalizeDefinition,
+  type WorkflowDefinition,
+} from '../workflows/definition.ts';
 import { readDraftDefinition } from '../workflows/graph-store.ts';
-import { activateWorkflow, newWebhookToken } from '../workflows/publish-workflow.ts';
+import { activateWorkflow, newWebhookToken, restoreVersion } from '../workflows/publish-workflow.ts';
 import type { Actor, WorkflowDeps } from '../workflows/save-workflow.ts';
 import { WEBHOOK_PATH } from '../workflows/workflow-view.ts';
 import { engineOf } from './engine.ts';
@@ -18,6 +24,8 @@ import { hasTemplates, renderConfig } from './render.ts';
  * Trigger subscriptions at the provider (Telegram's setWebhook and the like): a trigger's `onEnable`
  * runs before its workflow is activated, so a refusal changes nothing; `onDisable` runs after the
  * workflow stopped (pause, archive, delete), and its failure is only logged: stopping always succeeds.
+ * A new live version (activating an edited draft, restoring an old version) is both at once when its
+ * trigger differs: the new one enabled before the switch, the old one disabled after it.
  */
 
 /** A workflow's trigger as the enable/disable hooks see it. */
@@ -140,13 +148,115 @@ export async function runningTrigger(
   return { workflowId, userId, webhookToken: row.webhook_token, trigger: definition.trigger };
 }
 
+/**
+ * What a trigger holds at the provider: the trigger itself and the hook URL it registers. Its label
+ * and position on the canvas do not count.
+ */
+function liveShapeOf(target: TriggerTarget): string {
+  const { key, service, component, connection, config, enabled } = target.trigger;
+  return canonicalJson({
+    trigger: { key, service, component, connection, config, enabled },
+    webhookToken: target.webhookToken,
+  });
+}
+
+/**
+ * Two triggers of the same service, component and connection share one subscription at the provider
+ * (Telegram keeps one webhook per bot): the newer onEnable replaces it, and the older onDisable
+ * would remove it.
+ */
 const sameSubscription = (a: DefinitionTrigger, b: DefinitionTrigger) =>
   a.service === b.service && a.component === b.component && (a.connection ?? null) === (b.connection ?? null);
+
+/** The trigger `definition` runs with once it is live, at the hook URL the workflow keeps (or a new one). */
+function nextTarget(
+  ctx: AppContext,
+  actor: Actor,
+  workflow: { id: string; webhookToken: string | null },
+  definition: DraftDefinition,
+): TriggerTarget | undefined {
+  if (!definition.trigger) return undefined;
+  const mode = hooksOf(ctx, definition.trigger)?.mode;
+  return {
+    workflowId: workflow.id,
+    userId: actor.userId,
+    webhookToken: mode === 'webhook' ? (workflow.webhookToken ?? newWebhookToken()) : null,
+    trigger: definition.trigger,
+  };
+}
+
+/** Registers a trigger again after a failed switch overwrote its subscription; a failure is logged. */
+async function reenableTrigger(ctx: AppContext, target: TriggerTarget): Promise<void> {
+  try {
+    await enableTrigger(ctx, target);
+  } catch (error) {
+    ctx.log.warn(
+      { workflowId: target.workflowId, node: target.trigger.key, err: messageOf(error) },
+      'trigger onEnable failed',
+    );
+  }
+}
+
+interface TriggerSwitch<T> {
+  /** The trigger running now (none when the workflow is not active). */
+  previous: TriggerTarget | undefined;
+  /** The trigger `definition` brings. */
+  next: TriggerTarget | undefined;
+  definition: DraftDefinition;
+  /** Makes `definition` live; webhookToken is the hook URL's token onEnable registered, if it ran. */
+  change(webhookToken: string | undefined): Promise<T>;
+}
+
+/**
+ * Changes the live trigger the way pause then activate would, without a moment of neither: the new
+ * trigger's onEnable first (a refusal throws before `change`, so the old version stays live), then
+ * `change`, then the old trigger's onDisable (a failure is logged, as pause logs it). An unchanged
+ * trigger calls neither. The new trigger's onEnable is undone when `change` fails.
+ */
+async function switchTrigger<T>(
+  ctx: AppContext,
+  deps: WorkflowDeps,
+  actor: Actor,
+  { previous, next, definition, change }: TriggerSwitch<T>,
+): Promise<T> {
+  if (previous && next && liveShapeOf(previous) === liveShapeOf(next)) return change(undefined);
+  const enabled = next && hooksOf(ctx, next.trigger)?.definition.onEnable ? next : undefined;
+  if (enabled) {
+    // Only a valid definition reaches the provider; `change` checks it again under its lock.
+    const checked = await checkDefinition(ctx.db, deps, actor.userId, definition, 'publish');
+    if (!checked.ok) throw AppError.invalid(checked.errors);
+    await enableTrigger(ctx, enabled);
+  }
+  const shared = previous && next ? sameSubscription(previous.trigger, next.trigger) : false;
+  let result: T;
+  try {
+    result = await change(enabled?.webhookToken ?? undefined);
+  } catch (error) {
+    if (enabled && previous && shared) await reenableTrigger(ctx, previous);
+    else if (enabled) await disableTrigger(ctx, enabled);
+    throw error;
+  }
+  if (previous && !shared) await disableTrigger(ctx, previous);
+  return result;
+}
+
+async function ownedWebhookToken(ctx: AppContext, userId: string, id: string): Promise<string | null> {
+  const workflow = await ctx.db
+    .selectFrom('workflows')
+    .select(['webhook_token'])
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!workflow) throw AppError.notFound('Workflow');
+  return workflow.webhook_token;
+}
 
 /**
  * Activates a workflow with its trigger's onEnable: the draft is checked first, then the provider is
  * told, then the activation commits. A refusal by the provider answers an error and leaves the
- * workflow as it was. A running trigger that the new version replaces is disabled afterwards.
+ * workflow as it was. A running trigger that the new version replaces is disabled afterwards; an
+ * unchanged one (an edit of the actions only) hears nothing.
  */
 export async function activateWithTrigger(
   ctx: AppContext,
@@ -154,42 +264,54 @@ export async function activateWithTrigger(
   actor: Actor,
   id: string,
 ): Promise<{ row: Selectable<WorkflowsTable>; published: boolean }> {
-  const workflow = await ctx.db
-    .selectFrom('workflows')
-    .select(['webhook_token'])
-    .where('id', '=', id)
-    .where('user_id', '=', actor.userId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  if (!workflow) throw AppError.notFound('Workflow');
+  const webhookToken = await ownedWebhookToken(ctx, actor.userId, id);
   const previous = await runningTrigger(ctx, actor.userId, id);
   const draft = await readDraftDefinition(ctx.db, id);
-  const component = draft.trigger ? hooksOf(ctx, draft.trigger) : undefined;
-  let target: TriggerTarget | undefined;
-  if (draft.trigger && component?.definition.onEnable) {
-    // Only a valid definition reaches the provider; activation checks it again under its lock.
-    const checked = await checkDefinition(ctx.db, deps, actor.userId, draft, 'publish');
-    if (!checked.ok) throw AppError.invalid(checked.errors);
-    const webhookToken = component.mode === 'webhook' ? (workflow.webhook_token ?? newWebhookToken()) : null;
-    target = { workflowId: id, userId: actor.userId, webhookToken, trigger: draft.trigger };
-    await enableTrigger(ctx, target);
-  }
-  let result: { row: Selectable<WorkflowsTable>; published: boolean };
-  try {
-    result = await activateWorkflow(
-      deps,
-      actor,
-      id,
-      target?.webhookToken ? { webhookToken: target.webhookToken } : {},
-    );
-  } catch (error) {
-    if (target && !(previous && sameSubscription(previous.trigger, target.trigger)))
-      await disableTrigger(ctx, target);
-    throw error;
-  }
-  if (previous && !(draft.trigger && sameSubscription(previous.trigger, draft.trigger)))
-    await disableTrigger(ctx, previous);
-  return result;
+  return switchTrigger(ctx, deps, actor, {
+    previous,
+    next: nextTarget(ctx, actor, { id, webhookToken }, draft),
+    definition: draft,
+    change: (registered) => activateWorkflow(deps, actor, id, registered ? { webhookToken: registered } : {}),
+  });
+}
+
+async function versionDefinition(
+  ctx: AppContext,
+  id: string,
+  version: number,
+): Promise<DraftDefinition | undefined> {
+  const row = await ctx.db
+    .selectFrom('workflow_versions')
+    .select(['definition'])
+    .where('workflow_id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return row ? normalizeDefinition(row.definition as unknown as WorkflowDefinition) : undefined;
+}
+
+/**
+ * Restores an old version. On an active workflow the restored version goes live at once, so its
+ * trigger is switched in as activation does it; a paused or draft workflow only gets a new draft, and
+ * the provider hears of it at the next activation.
+ */
+export async function restoreWithTrigger(
+  ctx: AppContext,
+  deps: WorkflowDeps,
+  actor: Actor,
+  id: string,
+  fromVersion: number,
+): Promise<{ row: Selectable<WorkflowsTable>; definition: DraftDefinition; version: number }> {
+  const previous = await runningTrigger(ctx, actor.userId, id);
+  const restored = previous ? await versionDefinition(ctx, id, fromVersion) : undefined;
+  // Not running, or no such version (restoreVersion answers 404): nothing to tell a provider.
+  if (!previous || !restored) return restoreVersion(deps, actor, id, fromVersion);
+  return switchTrigger(ctx, deps, actor, {
+    previous,
+    next: nextTarget(ctx, actor, { id, webhookToken: previous.webhookToken }, restored),
+    definition: restored,
+    change: (registered) =>
+      restoreVersion(deps, actor, id, fromVersion, registered ? { webhookToken: registered } : {}),
+  });
 }
 
 /** Stops a workflow (pause, archive, delete) and then disables the trigger that was running. */

@@ -120,9 +120,26 @@ export async function receiveWebhook(
     idempotencyKey: idempotencyKeyOf(request.headers) ?? bodyDeliveryKey(hooks.deliveryId?.(request)),
   });
   const repeated = !accepted.created;
-  if (props['respondWith'] !== 'workflow_output')
+  const respondWith = props['respondWith'];
+  if (respondWith !== 'workflow_output' && respondWith !== 'step_output')
     return { kind: 'accepted', executionId: accepted.executionId, repeated };
   const result = await waitForRun(engine, ctx.db, accepted, ctx.config.engine.webhookWaitMs);
   if (!result?.finished) return { kind: 'accepted', executionId: accepted.executionId, repeated };
+  if (respondWith === 'step_output' && result.status === 'success') {
+    const key = String(props['responseStep'] ?? '');
+    return { kind: 'done', result: { ...result, output: await stepOutputOf(ctx, result, key) }, repeated };
+  }
   return { kind: 'done', result, repeated };
+}
+
+/** The output of one step of an ended run: from the runner when it ran here, else from its record. */
+async function stepOutputOf(ctx: AppContext, result: RunResult, key: string): Promise<unknown> {
+  if (result.steps && key in result.steps) return result.steps[key] ?? null;
+  const row = await ctx.db
+    .selectFrom('execution_steps')
+    .select('output')
+    .where('execution_id', '=', result.id)
+    .where('node_key', '=', key)
+    .executeTakeFirst();
+  return row?.output ?? null;
 }

@@ -121,13 +121,16 @@ export async function activateWorkflow(
 
 /**
  * Makes a published version the draft again and records it as a new version (the old row is never
- * touched). An active workflow starts running the new version at once, so it must pass strict validation.
+ * touched). An active workflow starts running the new version at once, so it must pass strict validation;
+ * the provider side of that switch (the triggers' onEnable and onDisable) is `restoreWithTrigger`'s.
  */
 export async function restoreVersion(
   deps: WorkflowDeps,
   actor: Actor,
   id: string,
   fromVersion: number,
+  /** webhookToken: the token the restored trigger's onEnable already registered. */
+  options: { webhookToken?: string } = {},
 ): Promise<{ row: Selectable<WorkflowsTable>; definition: DraftDefinition; version: number }> {
   return deps.db.transaction().execute(async (trx) => {
     const workflow = await lockOwnedWorkflow(trx, actor.userId, id);
@@ -157,7 +160,7 @@ export async function restoreVersion(
     const version = await publishRow(trx, actor, workflow, complete, fromVersion);
     const row =
       workflow.status === 'active'
-        ? await makeActive(trx, workflow, complete, checked.components, version)
+        ? await makeActive(trx, workflow, complete, checked.components, version, options.webhookToken)
         : await trx
             .updateTable('workflows')
             .set({ version })

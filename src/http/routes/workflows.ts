@@ -2,12 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorResponse, IdParams, PageQuery } from '../../accounts/schemas.ts';
 import { auditFromRequest } from '../../audit/record-audit.ts';
-import { activateWithTrigger, stopWithTrigger } from '../../engine/trigger-switch.ts';
+import { activateWithTrigger, restoreWithTrigger, stopWithTrigger } from '../../engine/trigger-switch.ts';
 import { ConfigChecker } from '../../workflows/config-checker.ts';
 import { type DraftDefinition, WorkflowDefinitionInput } from '../../workflows/definition.ts';
 import { listWorkflows } from '../../workflows/list-workflows.ts';
 import { FieldProblemSchema } from '../../workflows/problem-schema.ts';
-import { restoreVersion } from '../../workflows/publish-workflow.ts';
 import { readWorkflowDetail, validateInput } from '../../workflows/read-workflow.ts';
 import {
   type Actor,
@@ -302,7 +301,8 @@ export const workflowRoutes: RouteModule = (app, ctx) => {
       preHandler: write,
     },
     async (request) => {
-      const { row, definition, version } = await restoreVersion(
+      const { row, definition, version } = await restoreWithTrigger(
+        ctx,
         deps,
         actorOf(request),
         request.params.id,

@@ -37,12 +37,18 @@ export const catchHookTrigger = defineTrigger({
     respondWith: prop.select({
       displayName: 'Answer',
       description:
-        'accepted: 202 at once with the run id. workflow_output: wait for the run and answer its output.',
+        'accepted: 202 at once with the run id. workflow_output: wait for the run and answer its output. step_output: wait for the run and answer the output of the step named below.',
       default: 'accepted',
       options: [
         { label: 'Accepted at once', value: 'accepted' },
         { label: 'The workflow’s output', value: 'workflow_output' },
+        { label: 'A step’s output', value: 'step_output' },
       ],
+    }),
+    responseStep: prop.text({
+      displayName: 'Step to answer with',
+      description: 'With "A step’s output": the key of the step whose output is the answer.',
+      placeholder: 'build_reply',
     }),
   },
   output: {
