@@ -1,5 +1,5 @@
 /**
- * Group commit: items submitted while a write is in flight go into the next write together. At low
+ * Group commit (and grouped reads): items submitted while a write is in flight go into the next write together. At low
  * load every item is written at once (no added wait); under load many share one transaction, so the
  * number of statements and commits grows with the number of writes, not with the number of items.
  */

@@ -146,7 +146,11 @@ export async function insertRuns(
         lease_until timestamptz)
     ), credit AS (
       SELECT u.id, u.credits_limit - u.credits_used AS remaining FROM users u
-      WHERE u.id IN (SELECT user_id FROM input) ORDER BY u.id FOR UPDATE
+      WHERE u.id = ANY(${[...new Set(requests.map((r) => r.userId))]}::uuid[]) ORDER BY u.id FOR UPDATE
+    ), workflows_locked AS (
+      -- Workflows too are locked in id order (their counters change), as every writer of them does.
+      SELECT w.id FROM workflows w WHERE w.id = ANY(${[...new Set(requests.map((r) => r.workflowId))]}::uuid[])
+      ORDER BY w.id FOR UPDATE
     ), ranked AS (
       SELECT i.*, (row_number() OVER (PARTITION BY i.user_id ORDER BY i.ord)) * ${creditCost}::int <= c.remaining AS ok
       FROM input i JOIN credit c ON c.id = i.user_id
@@ -160,7 +164,7 @@ export async function insertRuns(
         metadata, CASE WHEN ok THEN ${creditCost}::int ELSE 0 END,
         CASE WHEN ok THEN NULL ELSE ${CREDIT_LIMIT_REASON} END, CASE WHEN ok THEN NULL ELSE now() END,
         CASE WHEN ok THEN lease_until END
-      FROM ranked ORDER BY ord
+      FROM ranked WHERE (SELECT count(*) FROM workflows_locked) >= 0 ORDER BY ord
       ON CONFLICT (workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
       RETURNING id, workflow_id, user_id, idempotency_key, status, credits_used
     ), charge AS (

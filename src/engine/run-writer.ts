@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { EngineBus } from './bus.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -22,6 +22,7 @@ export interface StepRow {
 /** How a run ended, with what it has not written yet. */
 export interface RunEnd {
   executionId: string;
+  workflowId: string;
   status: 'success' | 'failed' | 'skipped' | 'cancelled';
   output: unknown;
   error: string | null;
@@ -84,10 +85,17 @@ async function endRuns(db: Kysely<DB> | Transaction<DB>, ends: readonly RunEnd[]
     ].map((l) => ({ execution_id: e.executionId, ...logRowOf(l) })),
   );
   const steps = ends.flatMap((e) => e.steps);
+  const ids = ends.map((e) => e.executionId);
+  const workflowIds = [...new Set(ends.map((e) => e.workflowId))];
   await sql`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(runs)}::jsonb) AS x(id uuid, status text,
         output jsonb, error text, error_node_key text, completed int, failed int, started_at timestamptz)
+    ), runs_locked AS (
+      -- Rows are locked in id order (runs, then workflows), as every writer of them does: no deadlocks.
+      SELECT id FROM executions WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE
+    ), workflows_locked AS (
+      SELECT id FROM workflows WHERE id = ANY(${workflowIds}::uuid[]) ORDER BY id FOR UPDATE
     ), e AS (
       UPDATE executions ex SET status = i.status, output = i.output, error_message = i.error,
         error_node_key = i.error_node_key, completed_steps = i.completed, failed_steps = i.failed,
@@ -96,7 +104,9 @@ async function endRuns(db: Kysely<DB> | Transaction<DB>, ends: readonly RunEnd[]
         completed_at = GREATEST(now(), COALESCE(ex.started_at, i.started_at)),
         duration_ms = GREATEST(0, (extract(epoch FROM now() - COALESCE(ex.started_at, i.started_at)) * 1000)::bigint),
         lease_until = NULL
-      FROM input i WHERE ex.id = i.id AND ex.status = 'running'
+      FROM input i WHERE ex.id = i.id AND ex.id = ANY(${ids}::uuid[]) AND ex.status = 'running'
+        -- Both locks are taken before this update (a row it updated could not be locked after it).
+        AND (SELECT count(*) FROM runs_locked) + (SELECT count(*) FROM workflows_locked) >= 0
       RETURNING ex.workflow_id, ex.status, ex.duration_ms
     ), w AS (
       UPDATE workflows wf SET
@@ -112,24 +122,26 @@ async function endRuns(db: Kysely<DB> | Transaction<DB>, ends: readonly RunEnd[]
               COALESCE(sum(duration_ms) FILTER (WHERE status IN ('success', 'failed')), 0) AS total_ms
             FROM e GROUP BY workflow_id) s
       WHERE wf.id = s.workflow_id
-    ), st AS (${stepsUpsert(steps)}
+    ), st AS (${stepsUpsert(steps, sql`SELECT id FROM runs_locked`)}
     ), l AS (
       INSERT INTO execution_logs (execution_id, node_key, log_level, message, data)
       SELECT x.execution_id, x.node_key, x.level, x.message, x.data
       FROM jsonb_to_recordset(${JSON.stringify(logs)}::jsonb)
         AS x(execution_id uuid, node_key text, level text, message text, data jsonb)
-      WHERE EXISTS (SELECT 1 FROM executions r WHERE r.id = x.execution_id)
+      WHERE x.execution_id IN (SELECT id FROM runs_locked)
     )
     SELECT count(*) FROM e`.execute(db);
 }
 
 /** Writes step rows now (a long run's progress, or what a waiting run has done). */
 export async function writeSteps(db: Kysely<DB> | Transaction<DB>, steps: readonly StepRow[]): Promise<void> {
-  if (steps.length > 0) await stepsUpsert(steps).execute(db);
+  if (steps.length === 0) return;
+  const ids = [...new Set(steps.map((s) => s.execution_id))];
+  await stepsUpsert(steps, sql`SELECT id FROM executions WHERE id = ANY(${ids}::uuid[])`).execute(db);
 }
 
 /** The upsert of step rows. A step that succeeded is final: a resumed run never records it twice. */
-function stepsUpsert(steps: readonly StepRow[]) {
+function stepsUpsert(steps: readonly StepRow[], existing: RawBuilder<unknown>) {
   // One row per step in a statement (an upsert cannot touch a row twice): the last record wins.
   const last = new Map(steps.map((s) => [`${s.execution_id}\u0000${s.node_key}`, s]));
   return sql`
@@ -140,7 +152,8 @@ function stepsUpsert(steps: readonly StepRow[]) {
     FROM jsonb_to_recordset(${JSON.stringify([...last.values()])}::jsonb) AS x(execution_id uuid,
       node_key text, status text, attempt_count int, input jsonb, output jsonb, error text,
       started_at timestamptz, finished_at timestamptz, duration_ms bigint)
-    WHERE EXISTS (SELECT 1 FROM executions r WHERE r.id = x.execution_id)
+    -- Runs deleted meanwhile get no steps.
+    WHERE x.execution_id IN (${existing})
     ON CONFLICT (execution_id, node_key) DO UPDATE SET status = excluded.status,
       attempt_count = GREATEST(execution_steps.attempt_count, excluded.attempt_count),
       input = COALESCE(excluded.input, execution_steps.input), output = excluded.output, error = excluded.error,

@@ -9,6 +9,7 @@ import {
 } from '../workflows/definition.ts';
 import { analyzeGraph } from '../workflows/graph.ts';
 import type { EngineBus } from './bus.ts';
+import { GroupCommit } from './group-commit.ts';
 import { PropsError } from './props-check.ts';
 import type { RunJob, RunQueue } from './queue.ts';
 import { hasTemplates, renderConfig, TemplateError } from './render.ts';
@@ -78,7 +79,7 @@ export interface RunnerOptions {
   inlineConcurrency: number;
 }
 
-const PLAN_CACHE_LIMIT = 2_000;
+const PLAN_CACHE_LIMIT = 10_000;
 const WAKE_WITHIN_MS = 10 * 60_000;
 /**
  * Steps of a run are written with its end, in one statement with other runs' ends. A run still going
@@ -94,6 +95,15 @@ export class Runner {
   #inlineActive = 0;
   readonly #inlineQueue: (() => void)[] = [];
   #renewTimer: NodeJS.Timeout | undefined;
+  readonly #versions = new GroupCommit<string, { definition: unknown } | undefined>(async (ids) => {
+    const rows = await this.#o.db
+      .selectFrom('workflow_versions')
+      .select(['id', 'definition'])
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id));
+  }, 1000);
 
   constructor(options: RunnerOptions) {
     this.#o = options;
@@ -150,7 +160,11 @@ export class Runner {
     try {
       await sql`
         UPDATE executions SET lease_until = now() + make_interval(secs => ${this.#o.leaseSeconds})
-        WHERE id = ANY(${ids}::uuid[]) AND status = 'running'`.execute(this.#o.db);
+        WHERE id IN (
+          -- In id order, skipping rows being written right now (their runs are ending): no deadlock
+          -- with the writes of run endings.
+          SELECT id FROM executions WHERE id = ANY(${ids}::uuid[]) AND status = 'running'
+          ORDER BY id FOR UPDATE SKIP LOCKED)`.execute(this.#o.db);
     } catch (error) {
       this.#o.log.warn({ err: error }, 'run leases not renewed');
     }
@@ -168,11 +182,8 @@ export class Runner {
   async #plan(versionId: string): Promise<Plan | undefined> {
     const cached = this.#plans.get(versionId);
     if (cached) return cached;
-    const row = await this.#o.db
-      .selectFrom('workflow_versions')
-      .select('definition')
-      .where('id', '=', versionId)
-      .executeTakeFirst();
+    // Runs that start together (a schedule slot, a burst of webhooks) read their versions in one query.
+    const row = await this.#versions.submit(versionId);
     if (!row) return undefined;
     const definition = row.definition as unknown as WorkflowDefinition;
     const analysis = analyzeGraph(definition);
@@ -234,22 +245,32 @@ export class Runner {
     // Registered at once, so a cancel reaches a run still waiting for its turn.
     const controller = new AbortController();
     this.#running.set(claim.id, controller);
+    // Its version is read now, with those of the runs launched alongside (one query), not when its turn comes.
+    if (claim.version_id) this.#plan(claim.version_id).catch(() => {});
     if (this.#inlineActive >= this.#o.inlineConcurrency) {
       await new Promise<void>((resolve) => this.#inlineQueue.push(resolve));
     } else {
       this.#inlineActive++;
     }
+    // The turn is given on once the steps are done: a run waiting for its end to be written holds
+    // no turn, so the next runs go on while many endings are written together.
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const next = this.#inlineQueue.shift();
+      if (next) next();
+      else this.#inlineActive--;
+    };
     try {
-      return (await this.#execute(claim, controller)).ending;
+      return (await this.#execute(claim, controller, release)).ending;
     } catch (error) {
       // The row stays running with its lease: the job resumes it when the lease lapses.
       this.#o.log.error({ err: error, executionId: claim.id }, 'run stopped before its end was written');
       this.#running.delete(claim.id);
       return undefined;
     } finally {
-      const next = this.#inlineQueue.shift();
-      if (next) next();
-      else this.#inlineActive--;
+      release();
     }
   }
 
@@ -264,6 +285,7 @@ export class Runner {
   async #execute(
     claim: ClaimRow,
     held?: AbortController,
+    walked?: () => void,
   ): Promise<{ outcome: RunOutcome; ending?: RunEnding }> {
     const { db } = this.#o;
     const startedAt = new Date();
@@ -275,6 +297,7 @@ export class Runner {
       const r = result as WalkResult;
       return {
         executionId: claim.id,
+        workflowId: claim.workflow_id,
         status: r.status as RunEnd['status'],
         output: r.status === 'success' ? r.output : null,
         error: r.error ?? null,
@@ -307,6 +330,7 @@ export class Runner {
               .execute();
       const steps: Record<string, unknown> = {};
       const result = await this.#walk(claim, plan, records as StepRecord[], signal, logs, buffer, steps);
+      walked?.();
       if (result.status === 'waiting') {
         await this.#wait(claim, result.until, logs, [...buffer.rows.values()]);
         return {

@@ -149,14 +149,19 @@ export class Scheduler {
         const now = Date.now();
         const due: { entry: Entry; slot: Date }[] = [];
         for (const entry of this.#entries.values()) {
-          if (entry.due && entry.due.getTime() <= now) {
-            due.push({ entry, slot: entry.due });
-            entry.due = entry.next(entry.due);
+          if (entry.due && entry.due.getTime() <= now) due.push({ entry, slot: entry.due });
+        }
+        // Fired first, the next slots worked out after: the slot's runs start without waiting for that.
+        for (const { entry } of due) entry.due = null;
+        try {
+          if (due.length > 0) await this.#fire(due);
+        } finally {
+          for (const { entry, slot } of due) {
+            entry.due = entry.next(slot);
             // A slow process does not fire a backlog of slots: the next one is in the future.
-            while (entry.due && entry.due.getTime() <= now) entry.due = entry.next(entry.due);
+            while (entry.due && entry.due.getTime() <= Date.now()) entry.due = entry.next(entry.due);
           }
         }
-        if (due.length > 0) await this.#fire(due);
       } catch (error) {
         this.#o.log.error({ err: error }, 'schedule tick failed');
       } finally {

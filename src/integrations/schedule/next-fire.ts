@@ -1,9 +1,19 @@
 import { CronExpressionParser } from 'cron-parser';
 
+// Many schedules share an expression ("every minute", "9:00 on weekdays") and fire in the same slot,
+// so each asks for the same next time: it is worked out once.
+const NEXT_CACHE_LIMIT = 5_000;
+const nextCache = new Map<string, number>();
+
 /** The first time strictly after `after` that the cron expression matches in the time zone. */
 export function nextCronTime(expression: string, timezone: string, after: Date): Date {
-  const cron = CronExpressionParser.parse(expression, { currentDate: after, tz: timezone });
-  return cron.next().toDate();
+  const key = `${after.getTime()}\u0000${timezone}\u0000${expression}`;
+  const known = nextCache.get(key);
+  if (known !== undefined) return new Date(known);
+  const next = CronExpressionParser.parse(expression, { currentDate: after, tz: timezone }).next().toDate();
+  if (nextCache.size >= NEXT_CACHE_LIMIT) nextCache.clear();
+  nextCache.set(key, next.getTime());
+  return next;
 }
 
 /** Checks a cron expression and time zone; the message names the problem. */
