@@ -163,7 +163,8 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'WORKER_CONCURRENCY',
     default: '10',
-    description: 'Runs a worker process executes at once.',
+    description:
+      'Runs a worker process executes at once, counted apart for the queue and for the runs the process took in itself (their steps; the writing of their ends is grouped).',
   },
   {
     name: 'SHUTDOWN_TIMEOUT_MS',
@@ -184,7 +185,8 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'RUN_EXPIRY_SECONDS',
     default: '300',
-    description: 'A run whose worker stops answering for this long is taken again by another worker.',
+    description:
+      'Lease of a running run: a process renews it while the run goes on; a run whose process died is taken again by another worker once it lapses.',
   },
   {
     name: 'WEBHOOK_WAIT_MS',
