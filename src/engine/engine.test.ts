@@ -201,6 +201,30 @@ describe('webhook runs', () => {
     expect((await steps(id)).map((s) => s.node_key)).toEqual(['reply', 'after']);
   });
 
+  it('refuses to activate a webhook answering with a step the workflow does not have', async () => {
+    const created = await t.server.inject({
+      method: 'POST',
+      url: '/api/v1/workflows',
+      headers: user.headers,
+      payload: definition(
+        { ...webhookTrigger(), config: { respondWith: 'step_output', responseStep: 'ghost' } },
+        [{ key: 'reply', service: 'transform', component: 'build', config: { fields: { a: '1' } } }],
+      ),
+    });
+    expect(created.statusCode).toBe(201);
+    const activated = await t.server.inject({
+      method: 'POST',
+      url: `/api/v1/workflows/${created.json().id}/activate`,
+      headers: user.headers,
+    });
+    expect(activated.statusCode).toBe(400);
+    expect(activated.json().error.details.problems).toContainEqual({
+      path: 'trigger.config.responseStep',
+      rule: 'unknown_node',
+      message: 'no step "ghost" to answer with',
+    });
+  });
+
   it('answers 404 for an unknown token and for a paused workflow', async () => {
     const unknown = await t.server.inject({
       method: 'POST',

@@ -297,6 +297,20 @@ function checkGraph(
 }
 
 /** Every problem of a definition at once, each with its path. */
+/** A trigger answering with a step's output (webhooks) must name a step of this workflow. */
+function checkResponseStep(definition: DraftDefinition, found: Found[]): void {
+  const config = (definition.trigger?.config ?? {}) as Record<string, unknown>;
+  if (config['respondWith'] !== 'step_output') return;
+  const key = config['responseStep'];
+  if (typeof key === 'string' && definition.nodes.some((n) => n.key === key)) return;
+  found.push({
+    path: 'trigger.config.responseStep',
+    rule: 'unknown_node',
+    message: key ? `no step "${String(key)}" to answer with` : 'name the step whose output is the answer',
+    structural: false,
+  });
+}
+
 export function validateDefinition(
   definition: DraftDefinition,
   deps: ValidationDeps,
@@ -321,6 +335,7 @@ export function validateDefinition(
   const steps = stepsOf(definition);
   checkSteps(steps, deps, found);
   checkGraph(definition, steps, found, deps.secrets);
+  checkResponseStep(definition, found);
 
   const errors: FieldProblem[] = [];
   const warnings: FieldProblem[] = [];
