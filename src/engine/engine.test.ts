@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { TEST_DATABASE_URL } from '../testing/test-db.ts';
 import { createTestUser, type TestUser } from '../testing/test-users.ts';
 import type { DefinitionNode, WorkflowDefinition } from '../workflows/definition.ts';
 import { engineOf } from './engine.ts';
@@ -13,6 +16,8 @@ import {
   insertPublishedWorkflow,
   openGate,
 } from './engine-fixtures.ts';
+import { planIntake, type RunRequest } from './intake.ts';
+import { PipelinedIntake } from './intake-pipeline.ts';
 import { Poller } from './poller.ts';
 import { pruneExecutions } from './retention.ts';
 
@@ -317,6 +322,61 @@ describe('leases', () => {
     expect(done.status).toBe('success');
     expect((await steps(orphan)).map((r) => r.node_key)).toEqual(['first', 'second']);
   });
+});
+
+describe('intake on PostgreSQL', () => {
+  // The pipelined intake is PostgreSQL's; the embedded database writes in process (no round trips).
+  it.skipIf(!TEST_DATABASE_URL)(
+    'sends jobs and runs in one transaction, and a failing statement rolls all of it back',
+    async () => {
+      const database = t.ctx.database as typeof t.ctx.database & { schema: string };
+      const engine = engineOf(t.ctx);
+      const pipelined = new PipelinedIntake(
+        database.pool as NonNullable<typeof database.pool>,
+        t.ctx.db,
+        engine.queue,
+        t.ctx.log,
+      );
+      const wf = await publish(
+        definition(webhookTrigger('accepted'), [
+          { key: 'echo', service: 'probe', component: 'flaky', config: { value: 1 } },
+        ]),
+      );
+      const version = await t.ctx.db
+        .selectFrom('workflow_versions')
+        .select('id')
+        .where('workflow_id', '=', wf.id)
+        .executeTakeFirstOrThrow();
+      const request = (workflowId: string): RunRequest => ({
+        workflowId,
+        userId: user.id,
+        versionId: version.id,
+        version: 1,
+        mode: 'webhook',
+        triggerData: { n: 1 },
+      });
+      const jobsOf = async (executionId: string) =>
+        (
+          await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.id(`${database.schema}_q`)}.job
+            WHERE data ->> 'executionId' = ${executionId}`.execute(t.ctx.db)
+        ).rows[0]?.n;
+      try {
+        // A run of a workflow that does not exist: the job went out before the failing insert.
+        const bad = planIntake([request(randomUUID())], 1, true);
+        await expect(pipelined.write(bad)).rejects.toThrow(/foreign key/);
+        expect(await jobsOf(bad.input[0]?.id as string)).toBe(0);
+
+        // The same connection goes on with the next transaction.
+        const good = planIntake([request(wf.id)], 1, true);
+        const rows = await pipelined.write(good);
+        expect(rows).toEqual([expect.objectContaining({ id: good.input[0]?.id, status: 'pending' })]);
+        expect(await jobsOf(good.input[0]?.id as string)).toBe(1);
+        await finished(good.input[0]?.id as string);
+      } finally {
+        await pipelined.close();
+      }
+    },
+  );
 });
 
 describe('connections and secrets', () => {

@@ -5,6 +5,7 @@ import { EngineBus } from './bus.ts';
 import { catalogSteps } from './catalog-steps.ts';
 import { type EngineAccess, engineAccess, fetchLimitsOf } from './connection-loader.ts';
 import { IntakeBatcher, type RunHere } from './intake.ts';
+import { PipelinedIntake } from './intake-pipeline.ts';
 import { Poller } from './poller.ts';
 import { RUN_QUEUE, type RunJob, RunQueue } from './queue.ts';
 import { retentionService } from './retention.ts';
@@ -93,7 +94,9 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
   const here: RunHere | undefined = ctx.roles.has('worker')
     ? { launch: (claim) => runner.launch(claim), leaseSeconds, fallbackJob: database.kind !== 'pglite' }
     : undefined;
-  const intake = new IntakeBatcher(ctx.db, queue, creditCost, here);
+  // On PostgreSQL the intake sends its transaction in one round trip, on a connection of its own.
+  const pipelined = database.pool ? new PipelinedIntake(database.pool, ctx.db, queue, ctx.log) : undefined;
+  const intake = new IntakeBatcher(ctx.db, queue, creditCost, { here, pipelined });
 
   const services: BackgroundService[] = [
     {
@@ -104,6 +107,7 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
       },
       stop: async () => {
         await bus.stop();
+        await intake.close();
         await queue.stop();
       },
     },

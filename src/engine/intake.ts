@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB, ExecutionMode } from '../db/types.ts';
 import { uuidv7 } from '../lib/uuid.ts';
 import { GroupCommit } from './group-commit.ts';
+import type { PipelinedIntake } from './intake-pipeline.ts';
 import type { RunJobInsert, RunQueue } from './queue.ts';
 import type { ClaimRow, RunEnding } from './runner.ts';
 
@@ -71,7 +72,7 @@ export function toRunHere(request: RunRequest, here: RunHere | undefined): RunRe
 
 export const CREDIT_LIMIT_REASON = 'credit limit reached: the owner has used all the credits of their plan';
 
-interface Row {
+export interface Row {
   id: string;
   workflow_id: string;
   idempotency_key: string | null;
@@ -91,7 +92,24 @@ export async function insertRuns(
   fallbackJob = true,
 ): Promise<Accepted[]> {
   if (requests.length === 0) return [];
-  const input = requests.map((r, ord) => ({
+  const plan = planIntake(requests, creditCost, fallbackJob);
+  await queue.enqueueRuns(trx, plan.jobs);
+  const result = await plan.statement.execute(trx);
+  return settleIntake(trx, queue, plan, result.rows);
+}
+
+/** What one intake writes: the jobs first, then the statement that inserts the runs. */
+export interface IntakePlan {
+  input: InputRow[];
+  jobs: RunJobInsert[];
+  fallback: FallbackJob | undefined;
+  statement: RawBuilder<Row>;
+}
+
+type InputRow = ReturnType<typeof inputRowsOf>[number];
+
+function inputRowsOf(requests: readonly RunRequest[]) {
+  return requests.map((r, ord) => ({
     ord,
     id: uuidv7(),
     workflow_id: r.workflowId,
@@ -105,6 +123,14 @@ export async function insertRuns(
     metadata: r.metadata ?? {},
     lease_until: r.inline && !r.concurrency && !r.startAfter ? r.inline.leaseUntil.toISOString() : null,
   }));
+}
+
+export function planIntake(
+  requests: readonly RunRequest[],
+  creditCost: number,
+  fallbackJob: boolean,
+): IntakePlan {
+  const input = inputRowsOf(requests);
   // The jobs go first: the statement below locks the owners' and workflows' rows (credits and
   // counters), and the transaction should hold those locks as briefly as it can. A job whose run
   // turns out not to be made (a repeated idempotency key, no credits left) finds nothing to run.
@@ -135,10 +161,8 @@ export async function insertRuns(
       ),
     });
   }
-  await queue.enqueueRuns(trx, jobs);
-
   // Users are locked in id order so concurrent batches never wait on each other in a circle.
-  const result = await sql<Row>`
+  const statement = sql<Row>`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS x(
         ord int, id uuid, workflow_id uuid, user_id uuid, workflow_version int, version_id uuid,
@@ -176,9 +200,19 @@ export async function insertRuns(
       FROM (SELECT workflow_id, count(*)::int AS n FROM ins GROUP BY workflow_id) s
       WHERE w.id = s.workflow_id
     )
-    SELECT id, workflow_id, idempotency_key, status FROM ins`.execute(trx);
+    SELECT id, workflow_id, idempotency_key, status FROM ins`;
+  return { input, jobs, fallback, statement };
+}
 
-  const created = new Map(result.rows.map((row) => [row.id, row]));
+/** What the intake answers once its statement ran: made, repeated (the earlier run), or skipped. */
+export async function settleIntake(
+  db: Transaction<DB> | Kysely<DB>,
+  queue: RunQueue,
+  plan: IntakePlan,
+  rows: readonly Row[],
+): Promise<Accepted[]> {
+  const { input, fallback } = plan;
+  const created = new Map(rows.map((row) => [row.id, row]));
   const accepted: Accepted[] = input.map((row) => {
     const made = created.get(row.id);
     if (!made) return { executionId: '', created: false, status: '' };
@@ -199,7 +233,7 @@ export async function insertRuns(
 
   const repeats = input.filter((row) => !created.has(row.id));
   if (repeats.length > 0) {
-    const existing = await trx
+    const existing = await db
       .selectFrom('executions')
       .select(['id', 'workflow_id', 'idempotency_key', 'status'])
       .where((eb) =>
@@ -274,12 +308,24 @@ export class IntakeBatcher {
   readonly #here: RunHere | undefined;
   readonly #group: GroupCommit<RunRequest, Accepted>;
 
-  constructor(db: Kysely<DB>, queue: RunQueue, creditCost: number, here?: RunHere, maxBatch = 200) {
+  readonly #pipelined: PipelinedIntake | undefined;
+
+  constructor(
+    db: Kysely<DB>,
+    queue: RunQueue,
+    creditCost: number,
+    options: { here?: RunHere | undefined; pipelined?: PipelinedIntake | undefined; maxBatch?: number } = {},
+  ) {
     this.#db = db;
     this.#queue = queue;
     this.#creditCost = creditCost;
-    this.#here = here;
-    this.#group = new GroupCommit((requests) => this.#write(requests), maxBatch);
+    this.#here = options.here;
+    this.#pipelined = options.pipelined;
+    this.#group = new GroupCommit((requests) => this.#write(requests), options.maxBatch ?? 200);
+  }
+
+  async close(): Promise<void> {
+    await this.#pipelined?.close();
   }
 
   accept(request: RunRequest): Promise<Accepted> {
@@ -294,7 +340,11 @@ export class IntakeBatcher {
         const alone = here && !here.fallbackJob && requests.every((r) => r.inline);
         const write = (db: Kysely<DB>) =>
           insertRuns(db, this.#queue, requests, this.#creditCost, here?.fallbackJob ?? true);
-        const accepted = alone ? await write(this.#db) : await this.#db.transaction().execute(write);
+        const accepted = alone
+          ? await write(this.#db)
+          : this.#pipelined
+            ? await this.#writePipelined(this.#pipelined, requests)
+            : await this.#db.transaction().execute(write);
         launchInline(accepted, this.#here, this.#queue);
         // NOTIFY reaches other processes; this process's own workers are told directly.
         if (accepted.some((a) => a.created && a.status === 'pending')) this.#queue.wake();
@@ -306,5 +356,11 @@ export class IntakeBatcher {
         throw error;
       }
     }
+  }
+
+  async #writePipelined(pipelined: PipelinedIntake, requests: RunRequest[]): Promise<Accepted[]> {
+    const plan = planIntake(requests, this.#creditCost, this.#here?.fallbackJob ?? true);
+    const rows = await pipelined.write(plan);
+    return settleIntake(this.#db, this.#queue, plan, rows);
   }
 }

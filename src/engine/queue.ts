@@ -125,22 +125,23 @@ export class RunQueue {
   /** Enqueues jobs inside the caller's transaction: they exist exactly when the transaction commits. */
   async enqueueRuns(trx: Transaction<DB> | Kysely<DB>, jobs: readonly RunJobInsert[]): Promise<void> {
     if (jobs.length === 0) return;
-    const db = onTransaction(trx);
-    await this.boss.insert(
-      RUN_QUEUE,
-      jobs.map((job) => {
-        const data: RunJob = job.executionIds
-          ? { executionIds: job.executionIds }
-          : { executionId: job.executionId as string };
-        if (job.concurrency) data.concurrency = job.concurrency;
-        const insert: JobInsert<RunJob> = { data };
-        if (job.startAfter) insert.startAfter = job.startAfter;
-        if (job.singletonKey) insert.singletonKey = job.singletonKey;
-        if (job.id) insert.id = job.id;
-        return insert;
-      }),
-      { db },
-    );
+    await this.boss.insert(RUN_QUEUE, jobInsertsOf(jobs), { db: onTransaction(trx) });
+  }
+
+  /** The statement that enqueues these jobs, for a caller that sends it in its own transaction. */
+  async insertStatement(
+    jobs: readonly RunJobInsert[],
+  ): Promise<{ text: string; values: unknown[] } | undefined> {
+    if (jobs.length === 0) return undefined;
+    let statement: { text: string; values: unknown[] } | undefined;
+    const capture: Db = {
+      executeSql: async (text, values) => {
+        statement = { text, values: (values ?? []) as unknown[] };
+        return { rows: [] };
+      },
+    };
+    await this.boss.insert(RUN_QUEUE, jobInsertsOf(jobs), { db: capture });
+    return statement;
   }
 
   /**
@@ -165,6 +166,20 @@ export interface RunJobInsert {
   concurrency?: number;
   startAfter?: Date;
   singletonKey?: string;
+}
+
+function jobInsertsOf(jobs: readonly RunJobInsert[]): JobInsert<RunJob>[] {
+  return jobs.map((job) => {
+    const data: RunJob = job.executionIds
+      ? { executionIds: job.executionIds }
+      : { executionId: job.executionId as string };
+    if (job.concurrency) data.concurrency = job.concurrency;
+    const insert: JobInsert<RunJob> = { data };
+    if (job.startAfter) insert.startAfter = job.startAfter;
+    if (job.singletonKey) insert.singletonKey = job.singletonKey;
+    if (job.id) insert.id = job.id;
+    return insert;
+  });
 }
 
 /** pg-boss statements run on a Kysely transaction (or the plain connection). */

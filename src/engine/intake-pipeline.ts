@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import type { DB } from '../db/types.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { IntakePlan, Row } from './intake.ts';
+import type { RunQueue } from './queue.ts';
+
+/**
+ * The intake's transaction in one round trip on PostgreSQL: BEGIN, the jobs, the runs and COMMIT go
+ * out together on a pipelined connection of its own (the intake writes one batch at a time), instead
+ * of four round trips through the pool, each waiting for the one before.
+ */
+export class PipelinedIntake {
+  readonly #pool: pg.Pool;
+  readonly #db: Kysely<DB>;
+  readonly #queue: RunQueue;
+  readonly #log: Logger;
+  #client: Promise<pg.Client> | undefined;
+
+  constructor(pool: pg.Pool, db: Kysely<DB>, queue: RunQueue, log: Logger) {
+    this.#pool = pool;
+    this.#db = db;
+    this.#queue = queue;
+    this.#log = log;
+  }
+
+  /** Runs the plan's jobs and statement in one transaction; answers the statement's rows. */
+  async write(plan: IntakePlan): Promise<Row[]> {
+    const client = await this.#connect();
+    const jobs = await this.#queue.insertStatement(plan.jobs);
+    const runs = plan.statement.compile(this.#db);
+    const settled = await Promise.allSettled([
+      client.query('BEGIN'),
+      ...(jobs ? [client.query(jobs.text, jobs.values)] : []),
+      client.query<Row>(runs.sql, runs.parameters as unknown[]),
+      client.query('COMMIT'),
+    ]);
+    const failed = settled.find((r) => r.status === 'rejected');
+    // A statement that failed made the server end the transaction; its COMMIT then rolled it back.
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const results = settled.map((r) => (r as PromiseFulfilledResult<pg.QueryResult>).value);
+    if (results.at(-1)?.command !== 'COMMIT') throw new Error('the intake transaction was rolled back');
+    return (results.at(-2)?.rows ?? []) as Row[];
+  }
+
+  async close(): Promise<void> {
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.then((c) => c.end()).catch(() => {});
+  }
+
+  #connect(): Promise<pg.Client> {
+    this.#client ??= (async () => {
+      // The pool's settings (address, schema) on a connection that sends queries without waiting.
+      const options = (this.#pool as unknown as { options: pg.ClientConfig }).options;
+      const client = new pg.Client({
+        ...options,
+        pipeline: true,
+        application_name: 'area-intake',
+      } as pg.ClientConfig);
+      client.on('error', (error) => {
+        this.#log.warn({ err: error }, 'intake connection lost; the next intake opens another');
+        this.#client = undefined;
+      });
+      client.on('end', () => {
+        this.#client = undefined;
+      });
+      await client.connect();
+      return client;
+    })().catch((error: unknown) => {
+      this.#client = undefined;
+      throw error;
+    });
+    return this.#client;
+  }
+}
