@@ -78,7 +78,7 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
       loadSecrets: access.loadSecrets,
     });
   const leaseSeconds = ctx.config.engine.runExpirySeconds;
-  const writer = new RunWriter(ctx.db, bus);
+  const writer = new RunWriter(ctx.db, bus, database.kind === 'postgres');
   const runner = new Runner({
     db: ctx.db,
     queue,

@@ -45,7 +45,14 @@ export class RunWriter {
   readonly #bus: EngineBus;
   readonly #group: GroupCommit<RunEnd, undefined>;
 
-  constructor(db: Kysely<DB>, bus: EngineBus, maxBatch = 200) {
+  readonly #lockInOrder: boolean;
+
+  /**
+   * `lockInOrder`: lock the rows first, in id order (a database other writers share concurrently).
+   * The embedded database runs one statement at a time: nothing to order there.
+   */
+  constructor(db: Kysely<DB>, bus: EngineBus, lockInOrder: boolean, maxBatch = 200) {
+    this.#lockInOrder = lockInOrder;
     this.#db = db;
     this.#bus = bus;
     this.#group = new GroupCommit((ends) => this.#write(ends), maxBatch);
@@ -56,14 +63,18 @@ export class RunWriter {
   }
 
   async #write(ends: RunEnd[]): Promise<undefined[]> {
-    await endRuns(this.#db, ends);
+    await endRuns(this.#db, ends, this.#lockInOrder);
     this.#bus.publishDoneMany(ends.map((e) => e.executionId));
     return ends.map(() => undefined);
   }
 }
 
 /** Ends runs that are still `running` (a run cancelled meanwhile keeps its status) in one statement. */
-async function endRuns(db: Kysely<DB> | Transaction<DB>, ends: readonly RunEnd[]): Promise<void> {
+async function endRuns(
+  db: Kysely<DB> | Transaction<DB>,
+  ends: readonly RunEnd[],
+  lockInOrder: boolean,
+): Promise<void> {
   const runs = ends.map((e) => ({
     id: e.executionId,
     status: e.status,
@@ -91,11 +102,16 @@ async function endRuns(db: Kysely<DB> | Transaction<DB>, ends: readonly RunEnd[]
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(runs)}::jsonb) AS x(id uuid, status text,
         output jsonb, error text, error_node_key text, completed int, failed int, started_at timestamptz)
-    ), runs_locked AS (
+    ), ${
+      lockInOrder
+        ? sql`known_runs AS (
       -- Rows are locked in id order (runs, then workflows), as every writer of them does: no deadlocks.
       SELECT id FROM executions WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE
     ), workflows_locked AS (
-      SELECT id FROM workflows WHERE id = ANY(${workflowIds}::uuid[]) ORDER BY id FOR UPDATE
+      SELECT id FROM workflows WHERE id = ANY(${workflowIds}::uuid[]) ORDER BY id FOR UPDATE`
+        : sql`known_runs AS (
+      SELECT id FROM executions WHERE id = ANY(${ids}::uuid[])`
+    }
     ), e AS (
       UPDATE executions ex SET status = i.status, output = i.output, error_message = i.error,
         error_node_key = i.error_node_key, completed_steps = i.completed, failed_steps = i.failed,
@@ -105,8 +121,12 @@ async function endRuns(db: Kysely<DB> | Transaction<DB>, ends: readonly RunEnd[]
         duration_ms = GREATEST(0, (extract(epoch FROM now() - COALESCE(ex.started_at, i.started_at)) * 1000)::bigint),
         lease_until = NULL
       FROM input i WHERE ex.id = i.id AND ex.id = ANY(${ids}::uuid[]) AND ex.status = 'running'
-        -- Both locks are taken before this update (a row it updated could not be locked after it).
-        AND (SELECT count(*) FROM runs_locked) + (SELECT count(*) FROM workflows_locked) >= 0
+${
+  lockInOrder
+    ? // Both locks are taken before this update (a row it updated could not be locked after it).
+      sql`AND (SELECT count(*) FROM known_runs) + (SELECT count(*) FROM workflows_locked) >= 0`
+    : sql``
+}
       RETURNING ex.workflow_id, ex.status, ex.duration_ms
     ), w AS (
       UPDATE workflows wf SET
@@ -122,13 +142,13 @@ async function endRuns(db: Kysely<DB> | Transaction<DB>, ends: readonly RunEnd[]
               COALESCE(sum(duration_ms) FILTER (WHERE status IN ('success', 'failed')), 0) AS total_ms
             FROM e GROUP BY workflow_id) s
       WHERE wf.id = s.workflow_id
-    ), st AS (${stepsUpsert(steps, sql`SELECT id FROM runs_locked`)}
+    ), st AS (${stepsUpsert(steps, sql`SELECT id FROM known_runs`)}
     ), l AS (
       INSERT INTO execution_logs (execution_id, node_key, log_level, message, data)
       SELECT x.execution_id, x.node_key, x.level, x.message, x.data
       FROM jsonb_to_recordset(${JSON.stringify(logs)}::jsonb)
         AS x(execution_id uuid, node_key text, level text, message text, data jsonb)
-      WHERE x.execution_id IN (SELECT id FROM runs_locked)
+      WHERE x.execution_id IN (SELECT id FROM known_runs)
     )
     SELECT count(*) FROM e`.execute(db);
 }
