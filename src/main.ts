@@ -6,6 +6,7 @@ import { type Config, redactUrl } from './config.ts';
 import { keyRingFromConfig } from './connections/key-ring-from-config.ts';
 import { type Database, openDatabase } from './db/connect.ts';
 import { migrateUp } from './db/migrator.ts';
+import { releaseWasmOptimiserWhenBusy } from './db/wasm-optimiser.ts';
 import { engineOf } from './engine/engine.ts';
 import { createMetricsRegistry } from './http/metrics.ts';
 import type { App } from './http/route-module.ts';
@@ -15,6 +16,7 @@ import { loadOrCreateKeyFile } from './lib/key-file.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { VERSION } from './lib/version.ts';
 import { healthCheckService } from './system/health-check-service.ts';
+import { scheduleStartUpMemoryRelease } from './system/release-start-up-memory.ts';
 
 export interface CreateAppOptions {
   roles?: readonly ProcessRole[];
@@ -85,12 +87,16 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         })
       : undefined;
     let closing: Promise<void> | undefined;
+    // Watchers started with the process: its start-up memory, and the embedded database's optimiser.
+    const watchers: { cancel(): void }[] = [];
 
     return {
       ctx,
       server,
       async start() {
         for (const service of ctx.services) await service.start();
+        watchers.push(scheduleStartUpMemoryRelease());
+        if (database.kind === 'pglite') watchers.push(releaseWasmOptimiserWhenBusy());
         if (!server) return undefined;
         await server.listen({ port: config.port, host: config.host });
         const address = server.server.address();
@@ -101,6 +107,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       close() {
         closing ??= (async () => {
           stopController.abort();
+          for (const watcher of watchers) watcher.cancel();
           if (server) {
             // Connections that go idle after the close began (a response just sent on keep-alive)
             // would otherwise hold the close open until their keep-alive timeout.

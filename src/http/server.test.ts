@@ -4,6 +4,7 @@ import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { TEST_DB_KIND } from '../testing/test-db.ts';
 import { AppError } from './errors.ts';
 import type { RouteModule } from './route-module.ts';
+import { compileRouteSchemas } from './server.ts';
 
 const probeRoutes: RouteModule = (app) => {
   app.post(
@@ -22,6 +23,17 @@ const probeRoutes: RouteModule = (app) => {
       },
     },
     async (request) => request.body,
+  );
+  app.get(
+    '/api/v1/test/shaped',
+    {
+      schema: {
+        hide: true,
+        querystring: Type.Object({ n: Type.Integer() }),
+        response: { 200: Type.Object({ shown: Type.String(), n: Type.Integer() }) },
+      },
+    },
+    async (request) => ({ shown: 'yes', n: request.query.n, secret: 'not in the schema' }),
   );
   app.get('/api/v1/test/conflict', { schema: { hide: true } }, async () => {
     throw new AppError('conflict', 'email: is already registered', { details: { field: 'email' } });
@@ -86,6 +98,20 @@ describe(`HTTP server (${TEST_DB_KIND})`, () => {
     expect(body.error.message).toMatch(/^(name|email|count|extra): /);
   });
 
+  it('coerces query strings and shapes responses by their schemas', async () => {
+    const res = await t.server.inject({ method: 'GET', url: '/api/v1/test/shaped?n=42' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ shown: 'yes', n: 42 });
+    const bad = await t.server.inject({ method: 'GET', url: '/api/v1/test/shaped?n=many' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.problems).toEqual([expect.objectContaining({ path: 'n', rule: 'type' })]);
+  });
+
+  it('compiles the schema of every route (they are compiled on first use when serving)', () => {
+    expect(compileRouteSchemas(t.server)).toBeGreaterThan(100);
+    expect(compileRouteSchemas(t.server)).toBe(0);
+  });
+
   it('maps AppError codes to statuses with details', async () => {
     const res = await t.server.inject({ method: 'GET', url: '/api/v1/test/conflict' });
     expect(res.statusCode).toBe(409);
@@ -119,8 +145,20 @@ describe(`HTTP server (${TEST_DB_KIND})`, () => {
     expect(spec.openapi).toBe('3.1.0');
     expect(spec.paths['/api/v1/health']).toBeDefined();
     expect(spec.paths['/api/v1/test/echo']).toBeUndefined();
-    const ui = await t.server.inject({ method: 'GET', url: '/api/docs' });
-    expect([200, 302]).toContain(ui.statusCode);
+    const ui = await t.server.inject({ method: 'GET', url: '/api/docs/' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
+    expect(ui.body).toContain('swagger-ui');
+    expect(ui.headers['x-request-id']).toBeDefined();
+    const bare = await t.server.inject({ method: 'GET', url: '/api/docs' });
+    expect([200, 302]).toContain(bare.statusCode);
+    const shown = await t.server.inject({ method: 'GET', url: '/api/docs/json' });
+    expect(shown.json().paths['/api/v1/health']).toBeDefined();
+    const asset = await t.server.inject({ method: 'GET', url: '/api/docs/static/swagger-ui.css' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/text\/css/);
+    expect(asset.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(asset.rawPayload.length).toBe(Number(asset.headers['content-length']));
   });
 
   it('exposes Prometheus metrics', async () => {
