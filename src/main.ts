@@ -6,7 +6,6 @@ import { type Config, redactUrl } from './config.ts';
 import { keyRingFromConfig } from './connections/key-ring-from-config.ts';
 import { type Database, openDatabase } from './db/connect.ts';
 import { migrateUp } from './db/migrator.ts';
-import { releaseWasmOptimiserWhenBusy } from './db/wasm-optimiser.ts';
 import { engineOf } from './engine/engine.ts';
 import { createMetricsRegistry } from './http/metrics.ts';
 import type { App } from './http/route-module.ts';
@@ -87,16 +86,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         })
       : undefined;
     let closing: Promise<void> | undefined;
-    // Watchers started with the process: its start-up memory, and the embedded database's optimiser.
-    const watchers: { cancel(): void }[] = [];
+    let memoryRelease: { cancel(): void } | undefined;
 
     return {
       ctx,
       server,
       async start() {
         for (const service of ctx.services) await service.start();
-        watchers.push(scheduleStartUpMemoryRelease());
-        if (database.kind === 'pglite') watchers.push(releaseWasmOptimiserWhenBusy());
+        memoryRelease = scheduleStartUpMemoryRelease();
         if (!server) return undefined;
         await server.listen({ port: config.port, host: config.host });
         const address = server.server.address();
@@ -107,7 +104,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       close() {
         closing ??= (async () => {
           stopController.abort();
-          for (const watcher of watchers) watcher.cancel();
+          memoryRelease?.cancel();
           if (server) {
             // Connections that go idle after the close began (a response just sent on keep-alive)
             // would otherwise hold the close open until their keep-alive timeout.
