@@ -439,6 +439,17 @@ export interface FilesTable {
   deleted_at: NullableTimestamp;
 }
 
+/** Shards of a workflow's run counters (added to its own columns). */
+export interface WorkflowRunCountsTable {
+  workflow_id: string;
+  shard: number;
+  triggered_count: WithDefault<number>;
+  successful_executions: WithDefault<number>;
+  failed_executions: WithDefault<number>;
+  total_duration_ms: WithDefault<number>;
+  last_triggered_at: NullableTimestamp;
+}
+
 export interface DB {
   users: UsersTable;
   roles: RolesTable;
@@ -458,6 +469,7 @@ export interface DB {
   workflow_nodes: WorkflowNodesTable;
   workflow_edges: WorkflowEdgesTable;
   workflow_templates: WorkflowTemplatesTable;
+  workflow_run_counts: WorkflowRunCountsTable;
   hook_states: HookStatesTable;
   executions: ExecutionsTable;
   execution_steps: ExecutionStepsTable;

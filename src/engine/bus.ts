@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.ts';
 
-const CHANNEL = 'area_engine';
+/** The NOTIFY channel of engine messages ('done:<id>[,<id>...]', 'cancel:<id>'). */
+export const ENGINE_CHANNEL = 'area_engine';
+const CHANNEL = ENGINE_CHANNEL;
 
 /**
  * Tells the processes of one Area that a run ended (a webhook waiting for it answers) or was
@@ -36,7 +38,8 @@ export class EngineBus {
     client.on('notification', (message) => {
       const payload = message.payload ?? '';
       const [kind, id] = [payload.slice(0, payload.indexOf(':')), payload.slice(payload.indexOf(':') + 1)];
-      if (kind === 'done' || kind === 'cancel') this.#local.emit(kind, id);
+      if (kind === 'done') for (const one of id.split(',')) this.#local.emit('done', one);
+      else if (kind === 'cancel') this.#local.emit(kind, id);
     });
     await client.query(`LISTEN ${CHANNEL}`);
     this.#listener = client;
@@ -78,6 +81,15 @@ export class EngineBus {
         this.#log.warn({ err: error }, 'engine notifications not sent');
         for (const id of executionIds) this.#local.emit('done', id);
       });
+  }
+
+  /**
+   * "Done" for runs whose ending statement announced it by NOTIFY itself: this process hears it from
+   * its listener; only while that is reconnecting is it told here directly.
+   */
+  announcedDone(executionIds: readonly string[]): void {
+    if (this.#listener) return;
+    for (const id of executionIds) this.#local.emit('done', id);
   }
 
   publishCancel(executionId: string): void {

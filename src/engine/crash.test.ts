@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../accounts/users.ts';
 import { TEST_DATABASE_URL } from '../testing/test-db.ts';
+import { runCountsOf } from '../workflows/run-counts.ts';
 import { definition, insertPublishedWorkflow } from './engine-fixtures.ts';
 import { createOwnSchemaDatabase, type OwnSchemaDatabase } from './own-schema.ts';
 import { type AreaProcess, startAreaProcess } from './process-harness.ts';
@@ -174,11 +175,7 @@ describe.skipIf(!TEST_DATABASE_URL)('crash test (PostgreSQL)', () => {
         { node_key: 'build', status: 'success', n: RUNS },
         { node_key: 'post', status: 'success', n: RUNS },
       ]);
-      const counters = await db.db
-        .selectFrom('workflows')
-        .selectAll()
-        .where('id', '=', wf.id)
-        .executeTakeFirstOrThrow();
+      const counters = (await runCountsOf(db.db, [wf.id])).get(wf.id);
       expect(counters).toMatchObject({
         triggered_count: RUNS,
         successful_executions: RUNS,

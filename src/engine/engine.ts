@@ -1,7 +1,7 @@
 import type { AppContext, BackgroundService } from '../app-context.ts';
 import type { Catalog } from '../catalog/registry.ts';
 import type { Database } from '../db/connect.ts';
-import { EngineBus } from './bus.ts';
+import { ENGINE_CHANNEL, EngineBus } from './bus.ts';
 import { catalogSteps } from './catalog-steps.ts';
 import { type EngineAccess, engineAccess, fetchLimitsOf } from './connection-loader.ts';
 import { IntakeBatcher, type RunHere } from './intake.ts';
@@ -78,7 +78,11 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
       loadSecrets: access.loadSecrets,
     });
   const leaseSeconds = ctx.config.engine.runExpirySeconds;
-  const writer = new RunWriter(ctx.db, bus, database.kind === 'postgres');
+  const writer = new RunWriter(
+    ctx.db,
+    bus,
+    database.pool ? { pool: database.pool, jobTable: queue.jobTable, channel: ENGINE_CHANNEL } : undefined,
+  );
   const runner = new Runner({
     db: ctx.db,
     queue,
@@ -92,7 +96,11 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
   const creditCost = ctx.config.engine.runCreditCost;
   // A process that runs workflows runs the ones it takes in itself, right after their commit.
   const here: RunHere | undefined = ctx.roles.has('worker')
-    ? { launch: (claim) => runner.launch(claim), leaseSeconds, fallbackJob: database.kind !== 'pglite' }
+    ? {
+        launch: (claim, fallback) => runner.launch(claim, fallback),
+        leaseSeconds,
+        fallbackJob: database.kind !== 'pglite',
+      }
     : undefined;
   // On PostgreSQL the intake sends its transaction in one round trip, on a connection of its own.
   const pipelined = database.pool ? new PipelinedIntake(database.pool, ctx.db, queue, ctx.log) : undefined;

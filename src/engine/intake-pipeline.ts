@@ -3,12 +3,14 @@ import pg from 'pg';
 import type { DB } from '../db/types.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { IntakePlan, Row } from './intake.ts';
+import { prepared, preparedQuery } from './prepared.ts';
 import type { RunQueue } from './queue.ts';
 
 /**
  * The intake's transaction in one round trip on PostgreSQL: BEGIN, the jobs, the runs and COMMIT go
  * out together on a pipelined connection of its own (the intake writes one batch at a time), instead
- * of four round trips through the pool, each waiting for the one before.
+ * of four round trips through the pool, each waiting for the one before. Its statements are
+ * prepared once on that connection.
  */
 export class PipelinedIntake {
   readonly #pool: pg.Pool;
@@ -31,8 +33,8 @@ export class PipelinedIntake {
     const runs = plan.statement.compile(this.#db);
     const settled = await Promise.allSettled([
       client.query('BEGIN'),
-      ...(jobs ? [client.query(jobs.text, jobs.values)] : []),
-      client.query<Row>(runs.sql, runs.parameters as unknown[]),
+      ...(jobs ? [client.query(preparedQuery(jobs.text, jobs.values))] : []),
+      client.query<Row>(prepared(runs)),
       client.query('COMMIT'),
     ]);
     const failed = settled.find((r) => r.status === 'rejected');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB, ExecutionMode } from '../db/types.ts';
 import { uuidv7 } from '../lib/uuid.ts';
+import { runCountShard } from '../workflows/run-counts.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { PipelinedIntake } from './intake-pipeline.ts';
 import type { RunJobInsert, RunQueue } from './queue.ts';
@@ -47,11 +48,16 @@ export interface Accepted {
 /** One job for the runs of an intake batch that start in this process; removed when they all ended. */
 export interface FallbackJob {
   jobId: string;
+  /** Its runs whose ending has not been handed to the writer yet. */
   remaining: number;
+  /** Removed with the ending of its last run. */
+  removed?: boolean;
+  /** Kept: an ending of its batch failed to be written, so the job must resume that run. */
+  kept?: boolean;
 }
 
 /** Starts a run in this process, after its row and job were committed. */
-export type InlineLauncher = (claim: ClaimRow) => Promise<RunEnding | undefined>;
+export type InlineLauncher = (claim: ClaimRow, fallback?: FallbackJob) => Promise<RunEnding | undefined>;
 
 /** A process that runs workflows starts the runs it takes in itself, held by a lease of this length. */
 export interface RunHere {
@@ -161,7 +167,8 @@ export function planIntake(
       ),
     });
   }
-  // Users are locked in id order so concurrent batches never wait on each other in a circle.
+  // Users are locked in id order so concurrent batches never wait on each other in a circle; the
+  // workflows' counters go to a shard (see run-counts.ts), not to their rows.
   const statement = sql<Row>`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS x(
@@ -171,10 +178,6 @@ export function planIntake(
     ), credit AS (
       SELECT u.id, u.credits_limit - u.credits_used AS remaining FROM users u
       WHERE u.id = ANY(${[...new Set(requests.map((r) => r.userId))]}::uuid[]) ORDER BY u.id FOR UPDATE
-    ), workflows_locked AS (
-      -- Workflows too are locked in id order (their counters change), as every writer of them does.
-      SELECT w.id FROM workflows w WHERE w.id = ANY(${[...new Set(requests.map((r) => r.workflowId))]}::uuid[])
-      ORDER BY w.id FOR UPDATE
     ), ranked AS (
       SELECT i.*, (row_number() OVER (PARTITION BY i.user_id ORDER BY i.ord)) * ${creditCost}::int <= c.remaining AS ok
       FROM input i JOIN credit c ON c.id = i.user_id
@@ -188,7 +191,7 @@ export function planIntake(
         metadata, CASE WHEN ok THEN ${creditCost}::int ELSE 0 END,
         CASE WHEN ok THEN NULL ELSE ${CREDIT_LIMIT_REASON} END, CASE WHEN ok THEN NULL ELSE now() END,
         CASE WHEN ok THEN lease_until END
-      FROM ranked WHERE (SELECT count(*) FROM workflows_locked) >= 0 ORDER BY ord
+      FROM ranked ORDER BY ord
       ON CONFLICT (workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
       RETURNING id, workflow_id, user_id, idempotency_key, status, credits_used
     ), charge AS (
@@ -196,9 +199,11 @@ export function planIntake(
       FROM (SELECT user_id, sum(credits_used)::int AS total FROM ins GROUP BY user_id) s
       WHERE u.id = s.user_id AND s.total > 0
     ), counted AS (
-      UPDATE workflows w SET triggered_count = w.triggered_count + s.n, last_triggered_at = now()
-      FROM (SELECT workflow_id, count(*)::int AS n FROM ins GROUP BY workflow_id) s
-      WHERE w.id = s.workflow_id
+      INSERT INTO workflow_run_counts AS c (workflow_id, shard, triggered_count, last_triggered_at)
+      SELECT workflow_id, ${runCountShard()}::smallint, count(*), now() FROM ins
+      GROUP BY workflow_id ORDER BY workflow_id
+      ON CONFLICT (workflow_id, shard) DO UPDATE SET
+        triggered_count = c.triggered_count + excluded.triggered_count, last_triggered_at = excluded.last_triggered_at
     )
     SELECT id, workflow_id, idempotency_key, status FROM ins`;
   return { input, jobs, fallback, statement };
@@ -275,25 +280,13 @@ export function acceptRun(
 }
 
 /**
- * Starts the runs of `accepted` that were made to run here and keeps how each ends on it; once all
- * of a batch ended (their endings are written), their shared job is removed.
+ * Starts the runs of `accepted` that were made to run here and keeps how each ends on it; the
+ * statement that ends the last of a batch removes their shared job.
  */
-export function launchInline(
-  accepted: readonly Accepted[],
-  here: RunHere | undefined,
-  queue: RunQueue,
-): void {
+export function launchInline(accepted: readonly Accepted[], here: RunHere | undefined): void {
   for (const a of accepted) {
-    const { claim, fallback } = a;
     // Without a launcher the runs' job takes them when the lease lapses.
-    if (!claim || !here) continue;
-    const ending = here.launch(claim);
-    a.ending = fallback
-      ? ending.then((end) => {
-          if (end && --fallback.remaining === 0) queue.removeJobSoon(fallback.jobId);
-          return end;
-        })
-      : ending;
+    if (a.claim && here) a.ending = here.launch(a.claim, a.fallback);
   }
 }
 
@@ -345,7 +338,7 @@ export class IntakeBatcher {
           : this.#pipelined
             ? await this.#writePipelined(this.#pipelined, requests)
             : await this.#db.transaction().execute(write);
-        launchInline(accepted, this.#here, this.#queue);
+        launchInline(accepted, this.#here);
         // NOTIFY reaches other processes; this process's own workers are told directly.
         if (accepted.some((a) => a.created && a.status === 'pending')) this.#queue.wake();
         return accepted;

@@ -77,6 +77,11 @@ export class RunQueue {
     this.boss.on('error', (error) => options.log.error({ err: error }, 'job queue error'));
   }
 
+  /** PostgreSQL: pg-boss's job table, schema-qualified (statements of the engine remove jobs in it). */
+  get jobTable(): string {
+    return `"${this.#options.schema ?? 'pgboss'}".job`;
+  }
+
   /** Installs or migrates pg-boss's tables and creates the run queue (idempotent, shared by all roles). */
   start(): Promise<void> {
     this.#started ??= (async () => {

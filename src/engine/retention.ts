@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { Logger } from '../lib/logger.ts';
+import { foldRunCounts } from '../workflows/run-counts.ts';
 
 const BATCH = 1000;
 
@@ -47,13 +48,15 @@ export async function pruneExecutions(
   return { byAge, byCount };
 }
 
-/** Runs the pruning a minute after start, then every hour. */
+/** Runs the pruning (and folds the workflows' counter shards) a minute after start, then every hour. */
 export function retentionService(options: RetentionOptions) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   const run = () => {
     running ??= pruneExecutions(options)
       .catch((error) => options.log.error({ err: error }, 'pruning old runs failed'))
+      .then(() => foldRunCounts(options.db))
+      .catch((error) => options.log.error({ err: error }, 'folding run counters failed'))
       .finally(() => {
         running = undefined;
       });

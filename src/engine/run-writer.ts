@@ -1,7 +1,12 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import type pg from 'pg';
 import type { DB } from '../db/types.ts';
+import { runCountShard } from '../workflows/run-counts.ts';
 import type { EngineBus } from './bus.ts';
 import { GroupCommit } from './group-commit.ts';
+import type { FallbackJob } from './intake.ts';
+import { prepared } from './prepared.ts';
+import { RUN_QUEUE } from './queue.ts';
 import type { RunLogLine } from './step-executor.ts';
 
 /** One execution_steps row as the runner keeps it until it is written. */
@@ -33,48 +38,82 @@ export interface RunEnd {
   startedAt: Date;
   steps: StepRow[];
   logs: RunLogLine[];
+  /** The job that resumes this run's intake batch should this process die (runs started here). */
+  fallback?: FallbackJob | undefined;
+}
+
+/** How endings reach a shared PostgreSQL database. */
+export interface SharedDatabaseWrites {
+  /** The endings go out on it as a prepared statement. */
+  pool: pg.Pool;
+  /** The queue's job table: a batch's fallback job goes in the statement that ends its last run. */
+  jobTable: string;
+  /** "done" is announced to every process by NOTIFY on this channel, from the same statement. */
+  channel: string;
 }
 
 /**
  * Writes the endings of runs, grouped: the runs that end while a write is in flight share the next
- * one. One statement ends them all (status, output, steps, logs, the workflows' counters); then
- * "done" is told to whoever waits for them.
+ * one. One statement ends them all (status, output, steps, logs, the workflows' counters (a shard
+ * of them, see run-counts.ts); on
+ * PostgreSQL also the "done" announcement and the fallback jobs no longer needed); then "done" is
+ * told to whoever waits for them.
  */
 export class RunWriter {
   readonly #db: Kysely<DB>;
   readonly #bus: EngineBus;
   readonly #group: GroupCommit<RunEnd, undefined>;
-
-  readonly #lockInOrder: boolean;
+  readonly #shared: SharedDatabaseWrites | undefined;
 
   /**
-   * `lockInOrder`: lock the rows first, in id order (a database other writers share concurrently).
-   * The embedded database runs one statement at a time: nothing to order there.
+   * `shared`: a PostgreSQL database other processes write concurrently (rows are locked first, in
+   * id order). Without it (the embedded database runs one statement at a time) there is nothing to
+   * order, and "done" is told in this process only.
    */
-  constructor(db: Kysely<DB>, bus: EngineBus, lockInOrder: boolean, maxBatch = 200) {
-    this.#lockInOrder = lockInOrder;
+  constructor(db: Kysely<DB>, bus: EngineBus, shared?: SharedDatabaseWrites, maxBatch = 200) {
     this.#db = db;
     this.#bus = bus;
+    this.#shared = shared;
     this.#group = new GroupCommit((ends) => this.#write(ends), maxBatch);
   }
 
   end(run: RunEnd): Promise<undefined> {
+    // The last run of a batch started here to end takes its fallback job with it.
+    if (run.fallback) run.fallback.remaining--;
     return this.#group.submit(run);
   }
 
   async #write(ends: RunEnd[]): Promise<undefined[]> {
-    await endRuns(this.#db, ends, this.#lockInOrder);
-    this.#bus.publishDoneMany(ends.map((e) => e.executionId));
+    const jobIds: string[] = [];
+    for (const { fallback } of ends) {
+      if (fallback && fallback.remaining === 0 && !fallback.kept && !fallback.removed) {
+        fallback.removed = true;
+        jobIds.push(fallback.jobId);
+      }
+    }
+    try {
+      const statement = endRuns(ends, jobIds, this.#shared);
+      if (this.#shared) await this.#shared.pool.query(prepared(statement.compile(this.#db)));
+      else await statement.execute(this.#db);
+    } catch (error) {
+      // A run of the batch may be left unended: its job stays, to resume it.
+      for (const { fallback } of ends) if (fallback) fallback.kept = true;
+      throw error;
+    }
+    const ids = ends.map((e) => e.executionId);
+    if (this.#shared) this.#bus.announcedDone(ids);
+    else this.#bus.publishDoneMany(ids);
     return ends.map(() => undefined);
   }
 }
 
 /** Ends runs that are still `running` (a run cancelled meanwhile keeps its status) in one statement. */
-async function endRuns(
-  db: Kysely<DB> | Transaction<DB>,
+function endRuns(
   ends: readonly RunEnd[],
-  lockInOrder: boolean,
-): Promise<void> {
+  jobIds: readonly string[],
+  shared: SharedDatabaseWrites | undefined,
+): RawBuilder<unknown> {
+  const lockInOrder = shared !== undefined;
   const runs = ends.map((e) => ({
     id: e.executionId,
     status: e.status,
@@ -85,30 +124,18 @@ async function endRuns(
     failed: e.failedSteps,
     started_at: e.startedAt.toISOString(),
   }));
-  const logs = ends.flatMap((e) =>
-    [
-      ...e.logs,
-      {
-        nodeKey: null,
-        level: e.status === 'failed' ? 'error' : 'info',
-        message: `run ${e.status}`,
-      } as RunLogLine,
-    ].map((l) => ({ execution_id: e.executionId, ...logRowOf(l) })),
-  );
+  const logs = ends.flatMap((e) => e.logs.map((l) => ({ execution_id: e.executionId, ...logRowOf(l) })));
   const steps = ends.flatMap((e) => e.steps);
   const ids = ends.map((e) => e.executionId);
-  const workflowIds = [...new Set(ends.map((e) => e.workflowId))];
-  await sql`
+  return sql`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(runs)}::jsonb) AS x(id uuid, status text,
         output jsonb, error text, error_node_key text, completed int, failed int, started_at timestamptz)
     ), ${
       lockInOrder
         ? sql`known_runs AS (
-      -- Rows are locked in id order (runs, then workflows), as every writer of them does: no deadlocks.
-      SELECT id FROM executions WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE
-    ), workflows_locked AS (
-      SELECT id FROM workflows WHERE id = ANY(${workflowIds}::uuid[]) ORDER BY id FOR UPDATE`
+      -- Rows are locked in id order (runs, then counter shards), as every writer of them does.
+      SELECT id FROM executions WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`
         : sql`known_runs AS (
       SELECT id FROM executions WHERE id = ANY(${ids}::uuid[])`
     }
@@ -123,25 +150,22 @@ async function endRuns(
       FROM input i WHERE ex.id = i.id AND ex.id = ANY(${ids}::uuid[]) AND ex.status = 'running'
 ${
   lockInOrder
-    ? // Both locks are taken before this update (a row it updated could not be locked after it).
-      sql`AND (SELECT count(*) FROM known_runs) + (SELECT count(*) FROM workflows_locked) >= 0`
+    ? // The locks are taken before this update (a row it updated could not be locked after it).
+      sql`AND (SELECT count(*) FROM known_runs) >= 0`
     : sql``
 }
-      RETURNING ex.workflow_id, ex.status, ex.duration_ms
+      RETURNING ex.id, ex.workflow_id, ex.status, ex.duration_ms
     ), w AS (
-      UPDATE workflows wf SET
-        successful_executions = wf.successful_executions + s.ok,
-        failed_executions = wf.failed_executions + s.bad,
-        average_duration_ms = CASE WHEN s.ok + s.bad > 0 THEN
-          (COALESCE(wf.average_duration_ms, 0) * (wf.successful_executions + wf.failed_executions) + s.total_ms)
-            / (wf.successful_executions + wf.failed_executions + s.ok + s.bad)
-          ELSE wf.average_duration_ms END
-      FROM (SELECT workflow_id,
-              count(*) FILTER (WHERE status = 'success')::int AS ok,
-              count(*) FILTER (WHERE status = 'failed')::int AS bad,
-              COALESCE(sum(duration_ms) FILTER (WHERE status IN ('success', 'failed')), 0) AS total_ms
-            FROM e GROUP BY workflow_id) s
-      WHERE wf.id = s.workflow_id
+      INSERT INTO workflow_run_counts AS c (workflow_id, shard, successful_executions, failed_executions,
+        total_duration_ms)
+      SELECT workflow_id, ${runCountShard()}::smallint, count(*) FILTER (WHERE status = 'success'),
+        count(*) FILTER (WHERE status = 'failed'),
+        COALESCE(sum(duration_ms) FILTER (WHERE status IN ('success', 'failed')), 0)
+      FROM e GROUP BY workflow_id ORDER BY workflow_id
+      ON CONFLICT (workflow_id, shard) DO UPDATE SET
+        successful_executions = c.successful_executions + excluded.successful_executions,
+        failed_executions = c.failed_executions + excluded.failed_executions,
+        total_duration_ms = c.total_duration_ms + excluded.total_duration_ms
     ), st AS (${stepsUpsert(steps, sql`SELECT id FROM known_runs`)}
     ), l AS (
       INSERT INTO execution_logs (execution_id, node_key, log_level, message, data)
@@ -149,8 +173,20 @@ ${
       FROM jsonb_to_recordset(${JSON.stringify(logs)}::jsonb)
         AS x(execution_id uuid, node_key text, level text, message text, data jsonb)
       WHERE x.execution_id IN (SELECT id FROM known_runs)
+    )${
+      shared
+        ? sql`, removed AS (
+      -- Fallback jobs nobody took yet; one already taken finds its runs ended.
+      DELETE FROM ${sql.raw(shared.jobTable)}
+      WHERE name = ${RUN_QUEUE} AND id = ANY(${jobIds}::uuid[]) AND state = 'created'
+    ), told AS (
+      -- One notification for the batch (at most 200 ids fit in a payload), sent at commit.
+      SELECT pg_notify(${shared.channel}, 'done:' || string_agg(id::text, ',')) FROM e HAVING count(*) > 0
     )
-    SELECT count(*) FROM e`.execute(db);
+    SELECT (SELECT count(*) FROM e) AS ended, (SELECT count(*) FROM told) AS told`
+        : sql`
+    SELECT count(*) FROM e`
+    }`;
 }
 
 /** Writes step rows now (a long run's progress, or what a waiting run has done). */

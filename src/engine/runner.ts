@@ -10,6 +10,7 @@ import {
 import { analyzeGraph } from '../workflows/graph.ts';
 import type { EngineBus } from './bus.ts';
 import { GroupCommit } from './group-commit.ts';
+import type { FallbackJob } from './intake.ts';
 import { PropsError } from './props-check.ts';
 import type { RunJob, RunQueue } from './queue.ts';
 import { hasTemplates, renderConfig, TemplateError } from './render.ts';
@@ -241,7 +242,7 @@ export class Runner {
    * Runs an execution its intake wrote as running in this process (no claim needed). At most
    * `inlineConcurrency` run at once; the others wait in memory, held by their lease and their job.
    */
-  async launch(claim: ClaimRow): Promise<RunEnding | undefined> {
+  async launch(claim: ClaimRow, fallback?: FallbackJob): Promise<RunEnding | undefined> {
     // Registered at once, so a cancel reaches a run still waiting for its turn.
     const controller = new AbortController();
     this.#running.set(claim.id, controller);
@@ -263,7 +264,7 @@ export class Runner {
       else this.#inlineActive--;
     };
     try {
-      return (await this.#execute(claim, controller, release)).ending;
+      return (await this.#execute(claim, controller, release, fallback)).ending;
     } catch (error) {
       // The row stays running with its lease: the job resumes it when the lease lapses.
       this.#o.log.error({ err: error, executionId: claim.id }, 'run stopped before its end was written');
@@ -286,6 +287,7 @@ export class Runner {
     claim: ClaimRow,
     held?: AbortController,
     walked?: () => void,
+    fallback?: FallbackJob,
   ): Promise<{ outcome: RunOutcome; ending?: RunEnding }> {
     const { db } = this.#o;
     const startedAt = new Date();
@@ -307,6 +309,7 @@ export class Runner {
         startedAt,
         steps: [...buffer.rows.values()],
         logs,
+        fallback,
       };
     };
     try {

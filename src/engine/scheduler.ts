@@ -209,7 +209,7 @@ export class Scheduler {
         );
         return made;
       });
-      launchInline(accepted, this.#o.here, this.#o.queue);
+      launchInline(accepted, this.#o.here);
       this.#o.queue.wake();
     }
   }

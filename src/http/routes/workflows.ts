@@ -8,6 +8,7 @@ import { type DraftDefinition, WorkflowDefinitionInput } from '../../workflows/d
 import { listWorkflows } from '../../workflows/list-workflows.ts';
 import { FieldProblemSchema } from '../../workflows/problem-schema.ts';
 import { readWorkflowDetail, validateInput } from '../../workflows/read-workflow.ts';
+import { withRunCounts } from '../../workflows/run-counts.ts';
 import {
   type Actor,
   createWorkflow,
@@ -50,13 +51,13 @@ export const workflowRoutes: RouteModule = (app, ctx) => {
   const auth = { db: ctx.db, jwtSecret: ctx.jwtSecret };
   const read = requireAuth(auth, 'workflows:read');
   const write = requireAuth(auth, 'workflows:write');
-  const view = (row: Parameters<typeof workflowView>[0]) => workflowView(row, ctx.config.publicUrl);
-  const detail = (
-    row: Parameters<typeof workflowView>[0],
-    definition: DraftDefinition,
-    warnings: FieldProblem[],
-  ) => ({
-    ...view(row),
+  type Row = Parameters<typeof workflowView>[0];
+  // Counters are read current (the row's columns plus their shards) for every view.
+  const views = async (rows: readonly Row[]) =>
+    (await withRunCounts(ctx.db, rows)).map((row) => workflowView(row, ctx.config.publicUrl));
+  const view = async (row: Row) => (await views([row]))[0] as WorkflowView;
+  const detail = async (row: Row, definition: DraftDefinition, warnings: FieldProblem[]) => ({
+    ...(await view(row)),
     definition,
     warnings,
   });
@@ -75,7 +76,7 @@ export const workflowRoutes: RouteModule = (app, ctx) => {
     },
     async (request, reply) => {
       const saved = await createWorkflow(deps, actorOf(request), request.body);
-      return reply.status(201).send(detail(saved.row, saved.definition, saved.warnings));
+      return reply.status(201).send(await detail(saved.row, saved.definition, saved.warnings));
     },
   );
 
@@ -110,7 +111,7 @@ export const workflowRoutes: RouteModule = (app, ctx) => {
         limit: q.limit ?? 50,
         cursor: q.cursor,
       });
-      return { items: page.rows.map((r) => view(r)), nextCursor: page.nextCursor };
+      return { items: await views(page.rows), nextCursor: page.nextCursor };
     },
   );
 
@@ -127,7 +128,7 @@ export const workflowRoutes: RouteModule = (app, ctx) => {
     },
     async (request, reply) => {
       const saved = await importWorkflow(deps, actorOf(request), request.body);
-      return reply.status(201).send(detail(saved.row, saved.definition, saved.warnings));
+      return reply.status(201).send(await detail(saved.row, saved.definition, saved.warnings));
     },
   );
 
@@ -144,7 +145,7 @@ export const workflowRoutes: RouteModule = (app, ctx) => {
     },
     async (request) => {
       const found = await readWorkflowDetail(deps, principalOf(request).userId, request.params.id);
-      return detail(found.row, found.definition, found.warnings);
+      return await detail(found.row, found.definition, found.warnings);
     },
   );
 
@@ -163,7 +164,7 @@ export const workflowRoutes: RouteModule = (app, ctx) => {
     },
     async (request) => {
       const saved = await updateWorkflow(deps, actorOf(request), request.params.id, request.body);
-      return detail(saved.row, saved.definition, saved.warnings);
+      return await detail(saved.row, saved.definition, saved.warnings);
     },
   );
 
@@ -204,7 +205,7 @@ export const workflowRoutes: RouteModule = (app, ctx) => {
     },
     async (request) => {
       const { row, published } = await activateWithTrigger(ctx, deps, actorOf(request), request.params.id);
-      return { ...view(row), published };
+      return { ...(await view(row)), published };
     },
   );
 
@@ -229,7 +230,7 @@ export const workflowRoutes: RouteModule = (app, ctx) => {
       async (request) => {
         const actor = actorOf(request);
         const id = request.params.id;
-        return view(await stopWithTrigger(ctx, actor.userId, id, () => action(deps, actor, id)));
+        return await view(await stopWithTrigger(ctx, actor.userId, id, () => action(deps, actor, id)));
       },
     );
   }
@@ -250,7 +251,7 @@ export const workflowRoutes: RouteModule = (app, ctx) => {
     },
     async (request, reply) => {
       const saved = await duplicateWorkflow(deps, actorOf(request), request.params.id, request.body?.name);
-      return reply.status(201).send(detail(saved.row, saved.definition, saved.warnings));
+      return reply.status(201).send(await detail(saved.row, saved.definition, saved.warnings));
     },
   );
 
@@ -308,7 +309,7 @@ export const workflowRoutes: RouteModule = (app, ctx) => {
         request.params.id,
         request.params.n,
       );
-      return { ...detail(row, definition, []), restoredVersion: version };
+      return { ...(await detail(row, definition, [])), restoredVersion: version };
     },
   );
 
