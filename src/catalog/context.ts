@@ -44,7 +44,7 @@ export interface LimitedResponse {
   json<T = unknown>(): T;
 }
 
-/** Node's fetch with a time limit, a response size limit and the run's cancellation. */
+/** An HTTP client (fetch-like) with a time limit, a response size limit and the run's cancellation. */
 export type LimitedFetch = (url: string | URL, init?: LimitedFetchInit) => Promise<LimitedResponse>;
 
 /** The node's connection, when it has one. */
