@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineService, defineTrigger } from '../catalog/define.ts';
 import { prop } from '../catalog/props.ts';
@@ -162,9 +163,12 @@ describe('subscriptions', () => {
     expect(await triggerError(wf.id)).toMatch(
       /^subscription failed \(1x, next try in \d+ s\): stream flaky is down$/,
     );
+    // The back-off (1 ms, then 2 ms here) must have passed for a refresh to try again.
+    await sleep(20);
     await service.refresh();
     expect(await triggerError(wf.id)).toMatch(/^subscription failed \(2x/);
     broken.delete('flaky');
+    await sleep(20);
     await service.refresh();
     expect(service.live()).toContain(wf.id);
     expect(await triggerError(wf.id)).toBeNull();
