@@ -4,8 +4,11 @@ import { createTestApp } from '../testing/test-app.ts';
 import { TEST_DB_KIND } from '../testing/test-db.ts';
 import type { RouteModule } from './route-module.ts';
 
+// Resolved when the slow request is being handled: the close must find it in flight.
+let entered = Promise.withResolvers<void>();
 const slowRoute: RouteModule = (app) => {
   app.get('/api/v1/test/slow', { schema: { hide: true } }, async () => {
+    entered.resolve();
     await sleep(400);
     return { finished: true };
   });
@@ -15,8 +18,9 @@ describe(`graceful shutdown (${TEST_DB_KIND})`, () => {
   it('finishes in-flight requests, then refuses new connections and closes the database', async () => {
     const t = await createTestApp({ env: { PORT: '0' }, extraRoutes: [slowRoute] });
     const url = await t.app.start();
+    entered = Promise.withResolvers<void>();
     const inFlight = fetch(`${url}/api/v1/test/slow`);
-    await sleep(100);
+    await entered.promise;
     const closing = t.app.close();
     const res = await inFlight;
     expect(res.status).toBe(200);
