@@ -221,23 +221,17 @@ describe('createLimitedFetch: requests', () => {
   it('sends a request again once when a kept-alive connection was closed as it was reused', async () => {
     const retried: Seen[] = [];
     const perSocket = new WeakMap<object, number>();
-    const url = await serve((req, res) => {
-      const count = (perSocket.get(req.socket) ?? 0) + 1;
-      perSocket.set(req.socket, count);
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        retried.push({
-          method: req.method!,
-          url: req.url!,
-          headers: req.headers,
-          body: Buffer.concat(chunks).toString(),
-          port: req.socket.remotePort!,
-        });
-        if (count > 1) req.socket.destroy();
-        else res.end('answered');
-      });
-    });
+    // The second request on a connection finds it closed.
+    const url = await serve(
+      recordingServer(retried, {
+        '/': (req, res) => {
+          const count = (perSocket.get(req.socket) ?? 0) + 1;
+          perSocket.set(req.socket, count);
+          if (count > 1) req.socket.destroy();
+          else res.end('answered');
+        },
+      }),
+    );
     expect((await http(`${url}/first`)).text()).toBe('answered');
     const second = await http(`${url}/second`, { method: 'POST', body: 'payload' });
     expect(second.text()).toBe('answered');

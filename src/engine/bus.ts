@@ -4,7 +4,6 @@ import type { Logger } from '../lib/logger.ts';
 
 /** The NOTIFY channel of engine messages ('done:<id>[,<id>...]', 'cancel:<id>'). */
 export const ENGINE_CHANNEL = 'area_engine';
-const CHANNEL = ENGINE_CHANNEL;
 
 /**
  * Tells the processes of one Area that a run ended (a webhook waiting for it answers) or was
@@ -41,7 +40,7 @@ export class EngineBus {
       if (kind === 'done') for (const one of id.split(',')) this.#local.emit('done', one);
       else if (kind === 'cancel') this.#local.emit(kind, id);
     });
-    await client.query(`LISTEN ${CHANNEL}`);
+    await client.query(`LISTEN ${ENGINE_CHANNEL}`);
     this.#listener = client;
   }
 
@@ -55,10 +54,12 @@ export class EngineBus {
   #publish(kind: 'done' | 'cancel', id: string): void {
     if (this.#pool && this.#listener) {
       // The listener hears our own NOTIFY too, which delivers it locally.
-      this.#pool.query('SELECT pg_notify($1, $2)', [CHANNEL, `${kind}:${id}`]).catch((error: unknown) => {
-        this.#log.warn({ err: error }, 'engine notification not sent');
-        this.#local.emit(kind, id);
-      });
+      this.#pool
+        .query('SELECT pg_notify($1, $2)', [ENGINE_CHANNEL, `${kind}:${id}`])
+        .catch((error: unknown) => {
+          this.#log.warn({ err: error }, 'engine notification not sent');
+          this.#local.emit(kind, id);
+        });
     } else {
       this.#local.emit(kind, id);
     }
@@ -68,26 +69,12 @@ export class EngineBus {
     this.#publish('done', executionId);
   }
 
-  /** "Done" for many runs: one statement on PostgreSQL. */
-  publishDoneMany(executionIds: readonly string[]): void {
-    if (executionIds.length === 0) return;
-    if (!this.#pool || !this.#listener) {
-      for (const id of executionIds) this.#local.emit('done', id);
-      return;
-    }
-    this.#pool
-      .query(`SELECT pg_notify($1, 'done:' || x) FROM unnest($2::text[]) AS x`, [CHANNEL, executionIds])
-      .catch((error: unknown) => {
-        this.#log.warn({ err: error }, 'engine notifications not sent');
-        for (const id of executionIds) this.#local.emit('done', id);
-      });
-  }
-
   /**
-   * "Done" for runs whose ending statement announced it by NOTIFY itself: this process hears it from
-   * its listener; only while that is reconnecting is it told here directly.
+   * Runs whose endings were written. On PostgreSQL the statement that wrote them sent their NOTIFY,
+   * which this process hears from its listener; without a listener (the embedded database, or one
+   * reconnecting) they are told here directly.
    */
-  announcedDone(executionIds: readonly string[]): void {
+  ended(executionIds: readonly string[]): void {
     if (this.#listener) return;
     for (const id of executionIds) this.#local.emit('done', id);
   }

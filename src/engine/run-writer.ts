@@ -27,7 +27,6 @@ export interface StepRow {
 /** How a run ended, with what it has not written yet. */
 export interface RunEnd {
   executionId: string;
-  workflowId: string;
   status: 'success' | 'failed' | 'skipped' | 'cancelled';
   output: unknown;
   error: string | null;
@@ -54,10 +53,9 @@ export interface SharedDatabaseWrites {
 
 /**
  * Writes the endings of runs, grouped: the runs that end while a write is in flight share the next
- * one. One statement ends them all (status, output, steps, logs, the workflows' counters (a shard
- * of them, see run-counts.ts); on
- * PostgreSQL also the "done" announcement and the fallback jobs no longer needed); then "done" is
- * told to whoever waits for them.
+ * one. One statement ends them all: status, output, steps, logs, a shard of the workflows' counters
+ * (see run-counts.ts) and, on PostgreSQL, the "done" announcement and the removal of fallback jobs
+ * no longer needed. Then "done" is told to whoever waits for them.
  */
 export class RunWriter {
   readonly #db: Kysely<DB>;
@@ -100,9 +98,7 @@ export class RunWriter {
       for (const { fallback } of ends) if (fallback) fallback.kept = true;
       throw error;
     }
-    const ids = ends.map((e) => e.executionId);
-    if (this.#shared) this.#bus.announcedDone(ids);
-    else this.#bus.publishDoneMany(ids);
+    this.#bus.ended(ends.map((e) => e.executionId));
     return ends.map(() => undefined);
   }
 }

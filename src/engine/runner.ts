@@ -299,7 +299,6 @@ export class Runner {
       const r = result as WalkResult;
       return {
         executionId: claim.id,
-        workflowId: claim.workflow_id,
         status: r.status as RunEnd['status'],
         output: r.status === 'success' ? r.output : null,
         error: r.error ?? null,
