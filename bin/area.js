@@ -11,6 +11,24 @@ if (major >= 24) {
   // Compiled modules are cached between runs: start-up then skips most of the parsing.
   const { enableCompileCache } = await import('node:module');
   enableCompileCache?.(fileURLToPath(new URL('../node_modules/.cache/area/compile', import.meta.url)));
+  // glibc reads its malloc settings when a process starts: start once more with Area's
+  // (src/system/malloc-settings.ts says why), before anything else is loaded.
+  const { glibcTunables } = await import('../src/system/malloc-settings.ts');
+  const tunables = glibcTunables(process.env.GLIBC_TUNABLES);
+  if (
+    process.platform === 'linux' &&
+    typeof process.execve === 'function' &&
+    tunables !== process.env.GLIBC_TUNABLES
+  ) {
+    try {
+      process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+        ...process.env,
+        GLIBC_TUNABLES: tunables,
+      });
+    } catch {
+      // Not allowed here: run without the setting.
+    }
+  }
   // The CLI runs itself when argv[1] names it.
   process.argv[1] = cli;
   await import(cli);
@@ -22,6 +40,8 @@ if (major >= 24) {
     );
     process.exit(1);
   }
-  const result = spawnSync(bundled, [cli, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // This script again, on that Node: it sets up the process the same way.
+  const self = fileURLToPath(import.meta.url);
+  const result = spawnSync(bundled, [self, ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(result.status ?? 1);
 }

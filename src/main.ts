@@ -27,6 +27,8 @@ export interface CreateAppOptions {
   extraRoutes?: ServerOptions['extraRoutes'];
   /** The integrations of the catalog (default: every service this build ships). */
   integrations?: readonly ServiceDefinition[];
+  /** The embedded database's WebAssembly, compiled while the code loaded (`compilePgliteWasm`). */
+  pgliteWasmModule?: WebAssembly.Module | undefined;
 }
 
 export interface AreaApp {
@@ -50,6 +52,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       poolSize: config.databasePoolSize,
+      pgliteWasmModule: options.pgliteWasmModule,
     }));
   const stopController = new AbortController();
   try {

@@ -11,9 +11,6 @@ import {
   PREVIOUS_KEYS_FILE,
   readPreviousKeyFile,
 } from '../connections/key-ring-from-config.ts';
-import { countStale, reencryptAll } from '../connections/rotate-keys.ts';
-import { openDatabase } from '../db/connect.ts';
-import { migrateUp } from '../db/migrator.ts';
 
 function writeAtomically(file: string, text: string): void {
   const partial = `${file}.${process.pid}.tmp`;
@@ -33,6 +30,10 @@ export function registerKeysCommand(program: Command): void {
     .command('rotate')
     .description('Re-encrypt every connection and secret under a new key (the old key stays readable)')
     .action(async () => {
+      // Loaded here, not with the CLI: the other commands do without them.
+      const { openDatabase } = await import('../db/connect.ts');
+      const { migrateUp } = await import('../db/migrator.ts');
+      const { countStale, reencryptAll } = await import('../connections/rotate-keys.ts');
       const cfg = loadConfig(process.env);
       let ring: KeyRing;
       if (cfg.encryptionKey) {

@@ -1,16 +1,9 @@
 import fs from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
-import { Value } from 'typebox/value';
-import { createCatalog } from '../catalog/registry.ts';
-import { syncCatalog } from '../catalog/sync-catalog.ts';
 import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/connect.ts';
-import { migrateUp } from '../db/migrator.ts';
 import { AppError } from '../http/errors.ts';
-import { allServices } from '../integrations/all-services.ts';
-import { ConfigChecker } from '../workflows/config-checker.ts';
 import type { WorkflowDeps } from '../workflows/save-workflow.ts';
-import { exportWorkflow, importWorkflow, WorkflowImport } from '../workflows/workflow-export.ts';
+import type { WorkflowImport } from '../workflows/workflow-export.ts';
 
 function collectConnection(value: string, previous: Record<string, string>): Record<string, string> {
   const at = value.indexOf('=');
@@ -18,7 +11,14 @@ function collectConnection(value: string, previous: Record<string, string>): Rec
   return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
 }
 
+/** The catalog, the database and the workflow code, loaded by these commands only (not with the CLI). */
 async function withDeps<T>(work: (deps: WorkflowDeps) => Promise<T>): Promise<T> {
+  const { openDatabase } = await import('../db/connect.ts');
+  const { migrateUp } = await import('../db/migrator.ts');
+  const { createCatalog } = await import('../catalog/registry.ts');
+  const { syncCatalog } = await import('../catalog/sync-catalog.ts');
+  const { allServices } = await import('../integrations/all-services.ts');
+  const { ConfigChecker } = await import('../workflows/config-checker.ts');
   const cfg = loadConfig(process.env);
   const database = await openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, poolSize: 2 });
   try {
@@ -63,6 +63,7 @@ export function registerWorkflowCommands(program: Command): void {
           .where('deleted_at', 'is', null)
           .executeTakeFirst();
         if (!row) throw AppError.notFound('Workflow');
+        const { exportWorkflow } = await import('../workflows/workflow-export.ts');
         return `${JSON.stringify(await exportWorkflow(deps, row.user_id, id), null, 2)}\n`;
       });
       if (file === '-') process.stdout.write(text);
@@ -99,6 +100,9 @@ export function registerWorkflowCommands(program: Command): void {
             `${file} has no "definition": export a workflow with area workflow export`,
           );
         }
+        // TypeBox's value checker is 300 modules that only this command uses.
+        const { Value } = await import('typebox/value');
+        const { importWorkflow, WorkflowImport } = await import('../workflows/workflow-export.ts');
         if (!Value.Check(WorkflowImport, document)) {
           const problems = [...Value.Errors(WorkflowImport, document)].slice(0, 20).map((e) => ({
             path: e.instancePath.slice(1).replaceAll('/', '.') || '(document)',

@@ -1,13 +1,13 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import v8 from 'node:v8';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
-import { readPgliteTemplate, unpackPgliteTemplate } from './pglite-template.ts';
+import { setWasmTieringBudget } from './pglite-prepare.ts';
+import { isEmptyOrMissing, readPgliteTemplate, unpackPgliteTemplate } from './pglite-template-file.ts';
 import { ScopedPostgresDialect } from './scoped-introspector.ts';
 import type { DB } from './types.ts';
 
@@ -33,6 +33,8 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** Embedded only: start from this dump of a data directory instead of an empty database (tests). */
   pgliteTemplate?: Blob;
+  /** Embedded only: PGlite's WebAssembly, already compiled (`compilePgliteWasm`). */
+  pgliteWasmModule?: WebAssembly.Module | undefined;
 }
 
 // int8 columns hold counts, sizes and durations that fit a double; return them as numbers on both drivers.
@@ -40,7 +42,7 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
-  return openPglite(options.dataDir, options.pgliteTemplate);
+  return openPglite(options.dataDir, options.pgliteTemplate, options.pgliteWasmModule);
 }
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
@@ -72,21 +74,11 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
  */
 const PGLITE_SETTINGS = ['shared_buffers=16MB'];
 
-/**
- * How much a WebAssembly function runs before V8 compiles it again with its optimising compiler
- * (V8's default: 13,000,000). At the default the queries of one start sent about thirty of
- * PostgreSQL's functions to that compiler: a few hundred milliseconds of CPU that a small machine
- * takes from the start itself (ready in 0.96 s instead of 1.34 s, medians on two cores). Raised, what
- * is hot under load is still optimised within seconds; the benchmark's throughput did not change.
- * V8 reads the flag when a module is instantiated, so it is set just before PGlite's is.
- */
-const WASM_TIERING_BUDGET = 100_000_000;
-
-function isEmptyOrMissing(directory: string): boolean {
-  return !existsSync(directory) || readdirSync(directory).length === 0;
-}
-
-async function openPglite(dataDir: string | undefined, template: Blob | undefined): Promise<Database> {
+async function openPglite(
+  dataDir: string | undefined,
+  template: Blob | undefined,
+  wasmModule: WebAssembly.Module | undefined,
+): Promise<Database> {
   const release = dataDir ? lockDataDir(dataDir) : () => {};
   let pglite: PGlite;
   const pgdata = dataDir ? path.join(dataDir, 'pgdata') : undefined;
@@ -102,11 +94,12 @@ async function openPglite(dataDir: string | undefined, template: Blob | undefine
         seed = readPgliteTemplate();
       }
     }
-    v8.setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
+    setWasmTieringBudget();
     pglite = await PGlite.create({
       ...(pgdata ? { dataDir: pgdata } : {}),
       startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])],
       ...(seed ? { loadDataDir: seed } : {}),
+      ...(wasmModule ? { pgliteWasmModule: wasmModule } : {}),
       // pgvector, for the assistant's search by meaning (chat_messages.embedding).
       extensions: { vector },
       parsers: { [pgliteTypes.INT8]: (value: string) => Number(value) },

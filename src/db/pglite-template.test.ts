@@ -14,7 +14,7 @@ import { TEST_DB_KIND } from '../testing/test-db.ts';
 import { catalogSnapshot } from './catalog-snapshot.ts';
 import { type Database, openDatabase } from './connect.ts';
 import { migrationStatus } from './migrator.ts';
-import { pgliteTemplatePath, unpackPgliteTemplate } from './pglite-template.ts';
+import { pgliteTemplatePath, unpackPgliteTemplate } from './pglite-template-file.ts';
 
 describe.skipIf(TEST_DB_KIND !== 'pglite')('a new embedded data directory', () => {
   const dirs: string[] = [];

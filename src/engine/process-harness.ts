@@ -3,15 +3,18 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { glibcTunables } from '../system/malloc-settings.ts';
 
 const ENTRY = fileURLToPath(new URL('./engine-process.ts', import.meta.url));
 const NODE = fileURLToPath(new URL('../../node_modules/.bin/node', import.meta.url));
+/** Node's cache of compiled modules, shared with `npm start` and `bin/area.js`. */
+const COMPILE_CACHE = fileURLToPath(new URL('../../node_modules/.cache/area/compile', import.meta.url));
 
 export interface AreaProcess {
   child: ChildProcess;
   /** The HTTP address (api role). */
   url: string | undefined;
-  /** Milliseconds from spawn to ready, as the process measured its own start. */
+  /** Milliseconds from the process's start to ready, as the process measured them. */
   readyMs: number;
   stop(): Promise<void>;
   kill(): void;
@@ -22,7 +25,9 @@ export async function startAreaProcess(roles: string, env: Record<string, string
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'area-proc-'));
   const child = spawn(NODE, [ENTRY, roles], {
     env: {
+      NODE_COMPILE_CACHE: COMPILE_CACHE,
       ...process.env,
+      GLIBC_TUNABLES: glibcTunables(process.env['GLIBC_TUNABLES']),
       DATA_DIR: dataDir,
       PORT: '0',
       LOG_LEVEL: 'warn',

@@ -1,9 +1,13 @@
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import type { EmailCredentials } from './auth.ts';
 
-/** An IMAP client for the connection; the caller connects and logs out. */
-export function imapClient(credentials: EmailCredentials): ImapFlow {
+/**
+ * An IMAP client for the connection; the caller connects and logs out. ImapFlow is loaded on first
+ * use: most processes never read a mailbox.
+ */
+export async function imapClient(credentials: EmailCredentials): Promise<ImapFlow> {
   if (!credentials.imapHost) throw new Error('The email connection has no IMAP host');
+  const { ImapFlow } = await import('imapflow');
   const security = credentials.imapSecurity ?? 'tls';
   return new ImapFlow({
     host: credentials.imapHost,
@@ -24,7 +28,7 @@ export async function withImap<T>(
   credentials: EmailCredentials,
   work: (client: ImapFlow) => Promise<T>,
 ): Promise<T> {
-  const client = imapClient(credentials);
+  const client = await imapClient(credentials);
   client.on('error', () => {
     // Socket errors also reject the pending command; the listener keeps them from crashing the process.
   });

@@ -19,7 +19,7 @@ export const emailService = defineService({
       if (!credentials.smtpHost && !credentials.imapHost)
         throw new Error('Give an SMTP host, an IMAP host, or both');
       if (credentials.smtpHost) {
-        const transport = smtpTransport(credentials);
+        const transport = await smtpTransport(credentials);
         try {
           await transport.verify();
         } finally {

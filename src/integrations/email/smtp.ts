@@ -1,8 +1,9 @@
-import nodemailer from 'nodemailer';
 import type { EmailCredentials } from './auth.ts';
 
-export function smtpTransport(credentials: EmailCredentials) {
+/** Nodemailer is loaded on first use: most processes never send an email. */
+export async function smtpTransport(credentials: EmailCredentials) {
   if (!credentials.smtpHost) throw new Error('The email connection has no SMTP host');
+  const { default: nodemailer } = await import('nodemailer');
   const security = credentials.smtpSecurity ?? 'tls';
   return nodemailer.createTransport({
     host: credentials.smtpHost,

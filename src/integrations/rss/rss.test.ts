@@ -61,8 +61,8 @@ describe('rss', () => {
     expect(() => createCatalog([rssService])).not.toThrow();
   });
 
-  it('parses Atom: html titles, alternate links, feed-level authors, categories', () => {
-    const feed = parseFeed(atom);
+  it('parses Atom: html titles, alternate links, feed-level authors, categories', async () => {
+    const feed = await parseFeed(atom);
     expect(feed.ok && feed.format).toBe('atom');
     if (!feed.ok) return;
     expect(feed.link).toBe('https://atom.example.com/');
@@ -82,20 +82,20 @@ describe('rss', () => {
     expect(feed.items[1]!.published).toBe('2026-11-21T10:00:00.000Z');
   });
 
-  it('parses RSS 1.0 (RDF) and refuses what is not a feed', () => {
+  it('parses RSS 1.0 (RDF) and refuses what is not a feed', async () => {
     const rdf = `<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
       <channel rdf:about="https://r.example.com/"><title>R</title><link>https://r.example.com/</link></channel>
       <item rdf:about="https://r.example.com/a"><title>A</title><link>https://r.example.com/a</link><dc:date>2026-11-20T08:00:00Z</dc:date></item>
     </rdf:RDF>`;
-    const feed = parseFeed(rdf);
+    const feed = await parseFeed(rdf);
     expect(feed.ok && feed.items.map((i) => [i.id, i.title, i.published])).toEqual([
       ['https://r.example.com/a', 'A', '2026-11-20T08:00:00.000Z'],
     ]);
-    expect(parseFeed('<html><body>hi</body></html>')).toEqual({
+    expect(await parseFeed('<html><body>hi</body></html>')).toEqual({
       ok: false,
       reason: 'the document is neither an RSS nor an Atom feed',
     });
-    expect(parseFeed('<rss><channel>').ok).toBe(false);
+    expect((await parseFeed('<rss><channel>')).ok).toBe(false);
   });
 
   describe('new item trigger', () => {

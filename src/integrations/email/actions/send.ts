@@ -36,7 +36,7 @@ export const sendEmailAction = defineAction({
   async run(ctx) {
     const credentials = ctx.auth as EmailCredentials;
     if (!ctx.props.text && !ctx.props.html) throw new Error('text: give a text or an HTML body');
-    const transport = smtpTransport(credentials);
+    const transport = await smtpTransport(credentials);
     try {
       const info = await transport.sendMail({
         from: ctx.props.from || credentials.fromAddress || credentials.username,

@@ -1,4 +1,3 @@
-import { simpleParser } from 'mailparser';
 import { defineTrigger } from '../../../catalog/define.ts';
 import { prop } from '../../../catalog/props.ts';
 import type { EmailCredentials } from '../auth.ts';
@@ -72,6 +71,8 @@ export const newEmailTrigger = defineTrigger({
     async poll(ctx): Promise<NewEmail[]> {
       const credentials = ctx.auth as EmailCredentials;
       const mailbox = ctx.props.mailbox || 'INBOX';
+      // The parser is loaded on first use: most processes never read a mailbox.
+      const { simpleParser } = await import('mailparser');
       return withImap(credentials, async (client) => {
         const lock = await client.getMailboxLock(mailbox, { readOnly: true });
         try {

@@ -1,5 +1,3 @@
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-
 export interface OutgoingEmail {
   from?: string | undefined;
   to: string;
@@ -17,6 +15,8 @@ export interface OutgoingEmail {
  * header encoding (non-ASCII subjects, folded addresses) and refuses header injection through newlines.
  */
 export async function buildRawMessage(email: OutgoingEmail): Promise<string> {
+  // Loaded on first use: most processes never send an email.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
   const composer = new MailComposer({
     ...(email.from ? { from: email.from } : {}),
     to: email.to,

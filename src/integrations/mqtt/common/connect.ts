@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 
 export interface MqttAuth {
   brokerUrl: string;
@@ -47,6 +47,8 @@ export async function connectBroker(auth: unknown, options: ConnectOptions = {})
     ...(password ? { password } : {}),
   };
   if (options.signal?.aborted) throw new Error('MQTT: cancelled');
+  // The client library is loaded on first use: most processes never talk to a broker.
+  const { connect } = await import('mqtt');
   const client = connect(brokerUrl, { ...config, manualConnect: true });
   options.setup?.(client);
   try {

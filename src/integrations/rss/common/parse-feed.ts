@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
 
 export interface FeedItem {
   /** guid / Atom id, else the link, else title and date: what dedupe goes by. */
@@ -24,14 +24,22 @@ export type ParsedFeed =
 
 type Node = Record<string, unknown>;
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  textNodeName: '#text',
-  parseTagValue: false,
-  trimValues: true,
-  isArray: (name) => ['item', 'entry', 'link', 'category', 'author'].includes(name),
-});
+let parser: XMLParser | undefined;
+
+/** The XML parser is loaded on first use: most processes never read a feed. */
+async function feedParser(): Promise<XMLParser> {
+  if (parser) return parser;
+  const { XMLParser } = await import('fast-xml-parser');
+  parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    textNodeName: '#text',
+    parseTagValue: false,
+    trimValues: true,
+    isArray: (name) => ['item', 'entry', 'link', 'category', 'author'].includes(name),
+  });
+  return parser;
+}
 
 /** The text of an element that may carry attributes (`{ '#text': ..., '@_type': 'html' }`). */
 function textOf(value: unknown): string {
@@ -94,10 +102,11 @@ function finish(
 }
 
 /** RSS 2.0, RSS 1.0 (RDF) and Atom 1.0 feeds, items in document order. */
-export function parseFeed(xml: string): ParsedFeed {
+export async function parseFeed(xml: string): Promise<ParsedFeed> {
+  const xmlParser = await feedParser();
   let doc: Node;
   try {
-    doc = parser.parse(xml, true) as Node;
+    doc = xmlParser.parse(xml, true) as Node;
   } catch (error) {
     return {
       ok: false,

@@ -74,7 +74,7 @@ export const newItemTrigger = defineTrigger({
             'application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5',
         },
       });
-      const feed = parseFeed(response.text());
+      const feed = await parseFeed(response.text());
       if (!feed.ok) throw new Error(`${ctx.props.url}: ${feed.reason}`);
       // Feeds list the newest first; firing oldest first keeps runs in publication order.
       const dated = feed.items.every((i) => i.published !== null);
