@@ -8,6 +8,7 @@ import { TEST_DATABASE_URL } from '../testing/test-db.ts';
 import { createTestUser, type TestUser } from '../testing/test-users.ts';
 import type { DefinitionNode, WorkflowDefinition } from '../workflows/definition.ts';
 import { foldRunCounts, runCountsOf } from '../workflows/run-counts.ts';
+import { ActiveTriggerReader } from './active-triggers.ts';
 import { engineOf } from './engine.ts';
 import {
   attachTestCatalog,
@@ -21,6 +22,7 @@ import { planIntake, type RunRequest } from './intake.ts';
 import { PipelinedIntake } from './intake-pipeline.ts';
 import { Poller } from './poller.ts';
 import { pruneExecutions } from './retention.ts';
+import { LAST_SLOT_KEY, Scheduler } from './scheduler.ts';
 
 const webhookTrigger = (respondWith: 'accepted' | 'workflow_output' = 'workflow_output') => ({
   key: 'hook',
@@ -759,6 +761,171 @@ describe('schedules', () => {
     );
     expect(runs.every((r) => r.mode === 'schedule')).toBe(true);
     expect(new Set(runs.map((r) => r.idempotency_key)).size).toBe(runs.length);
+    await t.ctx.db.updateTable('workflows').set({ status: 'paused' }).where('id', '=', wf.id).execute();
+  });
+
+  it('reads the active triggers again only when an active workflow or its version changed', async () => {
+    const reader = new ActiveTriggerReader(t.ctx.db, 0);
+    const ids = (list: { workflowId: string }[]) => list.map((a) => a.workflowId);
+    const cron = { key: 'tick', service: 'schedule', component: 'cron', config: { expression: '0 3 * * *' } };
+    const first = await reader.read();
+    expect(await reader.read()).toBe(first);
+
+    const wf = await publish(definition(cron, []));
+    const added = await reader.read();
+    expect(ids(added)).toContain(wf.id);
+    expect(added.find((a) => a.workflowId === wf.id)?.trigger.config).toEqual(cron.config);
+    expect(await reader.read()).toBe(added);
+
+    // A new version published and activated: the same workflow, another trigger.
+    const daily = { ...cron, config: { expression: '0 4 * * *' } };
+    const v2 = await t.ctx.db
+      .insertInto('workflow_versions')
+      .values({
+        workflow_id: wf.id,
+        version: 2,
+        name: 'v2',
+        definition: JSON.stringify(definition(daily, [])),
+        created_by: user.id,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await t.ctx.db
+      .updateTable('workflows')
+      .set({ version: 2, active_version: 2 })
+      .where('id', '=', wf.id)
+      .execute();
+    const republished = (await reader.read()).find((a) => a.workflowId === wf.id);
+    expect(republished).toMatchObject({ versionId: v2.id, trigger: { config: daily.config } });
+
+    await t.ctx.db.updateTable('workflows').set({ status: 'paused' }).where('id', '=', wf.id).execute();
+    expect(ids(await reader.read())).not.toContain(wf.id);
+
+    // Looks close together share one answer.
+    const shared = new ActiveTriggerReader(t.ctx.db, 60_000);
+    const once = await shared.read();
+    await publish(definition(cron, []));
+    expect(await shared.read()).toBe(once);
+  });
+
+  it('fires a slot of many schedules in batches, and every run starts and ends', async () => {
+    const count = 1_200;
+    await t.ctx.db.updateTable('users').set({ credits_limit: 1_000_000 }).where('id', '=', user.id).execute();
+    // An hourly schedule whose slot was a minute ago: missed, and not due again during the test.
+    const minute = 60_000;
+    const toTurn = minute - (Date.now() % minute);
+    if (toTurn < 5_000) await new Promise((r) => setTimeout(r, toTurn + 100));
+    const latest = new Date(Math.floor(Date.now() / minute) * minute - minute);
+    const def = definition(
+      {
+        key: 'tick',
+        service: 'schedule',
+        component: 'cron',
+        config: { expression: `${latest.getUTCMinutes()} * * * *` },
+      },
+      [{ key: 'noop', service: 'probe', component: 'flaky', config: { value: 1 } }],
+    );
+    const made = await sql<{ id: string }>`
+      WITH w AS (
+        INSERT INTO workflows (user_id, name, status, version, active_version)
+        SELECT ${user.id}, 'many ' || g, 'active', 1, 1 FROM generate_series(1, ${count}::int) g
+        RETURNING id)
+      INSERT INTO workflow_versions (workflow_id, version, name, definition, created_by)
+      SELECT id, 1, 'many', ${JSON.stringify(def)}::jsonb, ${user.id} FROM w RETURNING workflow_id AS id`.execute(
+      t.ctx.db,
+    );
+    const ids = made.rows.map((r) => r.id);
+    await sql`
+      INSERT INTO hook_states (workflow_id, state_key, state_value)
+      SELECT id, ${LAST_SLOT_KEY}, ${new Date(latest.getTime() - 60 * minute).toISOString()}
+      FROM unnest(${ids}::uuid[]) id`.execute(t.ctx.db);
+    // The catch-up fires that slot of all of them at once, started in this process.
+    const engine = engineOf(t.ctx);
+    await new Scheduler({
+      db: t.ctx.db,
+      queue: engine.queue,
+      log: t.ctx.log,
+      creditCost: 1,
+      here: engine.here,
+      catchUp: true,
+      catalog: () => engine.catalog(),
+    }).refresh();
+    const summary = async () => {
+      const rows = await sql<{ status: string; started: boolean; n: number }>`
+        SELECT status, started_at IS NOT NULL AS started, count(*)::int AS n FROM executions
+        WHERE workflow_id = ANY(${ids}::uuid[]) AND idempotency_key = ${`schedule:${latest.toISOString()}`}
+        GROUP BY 1, 2`.execute(t.ctx.db);
+      return rows.rows;
+    };
+    expect(
+      await until(summary, (rows) => rows.length === 1 && rows[0]?.status === 'success', 30_000),
+    ).toEqual([{ status: 'success', started: true, n: count }]);
+    const recorded = await sql<{ state_value: string; n: number }>`
+      SELECT state_value, count(*)::int AS n FROM hook_states
+      WHERE workflow_id = ANY(${ids}::uuid[]) AND state_key = ${LAST_SLOT_KEY} GROUP BY 1`.execute(t.ctx.db);
+    expect(recorded.rows).toEqual([{ state_value: latest.toISOString(), n: count }]);
+    await t.ctx.db.updateTable('workflows').set({ status: 'paused' }).where('id', 'in', ids).execute();
+  }, 60_000);
+
+  it('fires the latest slot missed while stopped once, and records it as fired', async () => {
+    const wf = await publish(
+      definition(
+        { key: 'tick', service: 'schedule', component: 'cron', config: { expression: '* * * * *' } },
+        [],
+      ),
+    );
+    // The scheduler last fired this schedule five minutes ago; it was stopped since. (Not right at a
+    // minute's turn, so that the latest slot stays the same during the test.)
+    const minute = 60_000;
+    const toTurn = minute - (Date.now() % minute);
+    if (toTurn < 5_000) await new Promise((r) => setTimeout(r, toTurn + 100));
+    const latest = new Date(Math.floor(Date.now() / minute) * minute);
+    const before = new Date(latest.getTime() - 5 * minute);
+    await t.ctx.db
+      .insertInto('hook_states')
+      .values({ workflow_id: wf.id, state_key: LAST_SLOT_KEY, state_value: before.toISOString() })
+      .execute();
+    const schedulerAfterStop = () =>
+      new Scheduler({
+        db: t.ctx.db,
+        queue: engineOf(t.ctx).queue,
+        log: t.ctx.log,
+        creditCost: 1,
+        catchUp: true,
+        catalog: () => engineOf(t.ctx).catalog(),
+      });
+    const runsOf = () =>
+      t.ctx.db
+        .selectFrom('executions')
+        .select(['idempotency_key', 'metadata'])
+        .where('workflow_id', '=', wf.id)
+        .where('idempotency_key', 'like', 'schedule:%')
+        .execute();
+    const lastSlot = () =>
+      t.ctx.db
+        .selectFrom('hook_states')
+        .select('state_value')
+        .where('workflow_id', '=', wf.id)
+        .where('state_key', '=', LAST_SLOT_KEY)
+        .executeTakeFirstOrThrow();
+
+    await schedulerAfterStop().refresh();
+    const missed = await runsOf();
+    expect(missed.filter((r) => r.idempotency_key === `schedule:${latest.toISOString()}`)).toHaveLength(1);
+    expect(missed.some((r) => r.idempotency_key === `schedule:${before.toISOString()}`)).toBe(false);
+    expect((await lastSlot()).state_value).toBe(latest.toISOString());
+
+    // Another start finds the slot fired: no second run for it, even when its record is behind.
+    await t.ctx.db
+      .updateTable('hook_states')
+      .set({ state_value: before.toISOString() })
+      .where('workflow_id', '=', wf.id)
+      .where('state_key', '=', LAST_SLOT_KEY)
+      .execute();
+    await schedulerAfterStop().refresh();
+    const again = await runsOf();
+    expect(again.filter((r) => r.idempotency_key === `schedule:${latest.toISOString()}`)).toHaveLength(1);
+    expect((await lastSlot()).state_value).toBe(latest.toISOString());
     await t.ctx.db.updateTable('workflows').set({ status: 'paused' }).where('id', '=', wf.id).execute();
   });
 });

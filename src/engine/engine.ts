@@ -1,6 +1,7 @@
 import type { AppContext, BackgroundService } from '../app-context.ts';
 import type { Catalog } from '../catalog/registry.ts';
 import type { Database } from '../db/connect.ts';
+import { ActiveTriggerReader } from './active-triggers.ts';
 import { ENGINE_CHANNEL, EngineBus } from './bus.ts';
 import { catalogSteps } from './catalog-steps.ts';
 import { type EngineAccess, engineAccess, fetchLimitsOf } from './connection-loader.ts';
@@ -23,6 +24,8 @@ export interface Engine {
   bus: EngineBus;
   intake: IntakeBatcher;
   runner: Runner;
+  /** How this process starts the runs it takes in (worker role), as the scheduler and intake use it. */
+  here: RunHere | undefined;
   creditCost: number;
   /** Connections, secrets and the fetch of trigger hooks, opened for a workflow's owner. */
   access: EngineAccess;
@@ -100,6 +103,9 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
         launch: (claim, fallback) => runner.launch(claim, fallback),
         leaseSeconds,
         fallbackJob: database.kind !== 'pglite',
+        prepare: (versionIds) => void runner.preparePlans(versionIds),
+        holdEndings: (firing, maxMs) => writer.holdWhile(firing, maxMs),
+        allStarted: () => runner.allStarted(),
       }
     : undefined;
   // On PostgreSQL the intake sends its transaction in one round trip, on a connection of its own.
@@ -122,7 +128,10 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
   ];
   if (ctx.roles.has('worker')) services.push(workerService(ctx, queue, runner, database));
   if (ctx.roles.has('scheduler')) {
+    const reader = new ActiveTriggerReader(ctx.db);
+    const activeTriggers = () => reader.read();
     const scheduler = new Scheduler({
+      activeTriggers,
       db: ctx.db,
       queue,
       log: ctx.log,
@@ -133,6 +142,7 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
     });
     services.push({ name: 'scheduler', start: () => scheduler.start(), stop: () => scheduler.stop() });
     const poller = new Poller({
+      activeTriggers,
       db: ctx.db,
       queue,
       log: ctx.log,
@@ -145,6 +155,7 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
     });
     services.push({ name: 'poller', start: () => poller.start(), stop: () => poller.stop() });
     const subscriptions = new Subscriptions({
+      activeTriggers,
       db: ctx.db,
       queue,
       log: ctx.log,
@@ -168,7 +179,7 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
       }),
     );
   }
-  return { queue, bus, intake, runner, creditCost, access, catalog: () => catalogOf(ctx), services };
+  return { queue, bus, intake, runner, here, creditCost, access, catalog: () => catalogOf(ctx), services };
 }
 
 function workerService(

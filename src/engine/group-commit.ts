@@ -14,6 +14,7 @@ export class GroupCommit<T, R> {
   readonly #maxBatch: number;
   #waiting: Waiting<T, R>[] = [];
   #flushing = false;
+  #held: Promise<unknown> | undefined;
 
   /**
    * `write` gets the items of one batch and returns one result per item, in order. When a batch of
@@ -22,6 +23,23 @@ export class GroupCommit<T, R> {
   constructor(write: (items: T[]) => Promise<R[]>, maxBatch: number) {
     this.#write = write;
     this.#maxBatch = maxBatch;
+  }
+
+  /**
+   * No write starts until `until` settles: items wait (and gather into fuller writes) while
+   * something more urgent has the database. A write in flight goes on.
+   */
+  holdWhile(until: Promise<unknown>): void {
+    const held = until.then(
+      () => {},
+      () => {},
+    );
+    const previous = this.#held;
+    const both = previous ? Promise.all([previous, held]) : held;
+    this.#held = both;
+    void both.then(() => {
+      if (this.#held === both) this.#held = undefined;
+    });
   }
 
   submit(item: T): Promise<R> {
@@ -40,6 +58,7 @@ export class GroupCommit<T, R> {
   async #flush(): Promise<void> {
     try {
       while (this.#waiting.length > 0) {
+        while (this.#held) await this.#held;
         const batch = this.#waiting.splice(0, this.#maxBatch);
         try {
           this.#settle(batch, await this.#write(batch.map((b) => b.item)));

@@ -68,6 +68,12 @@ export interface RunHere {
    * The embedded database lives and dies with its one process: its next start resumes them.
    */
   fallbackJob: boolean;
+  /** Reads the plans of versions that are about to run (a schedule's next slot). */
+  prepare?: (versionIds: readonly string[]) => void;
+  /** Endings of runs wait while `firing` (a schedule slot) is written, at most `maxMs`. */
+  holdEndings?: (firing: Promise<unknown>, maxMs: number) => void;
+  /** Settles once every run launched here so far has started. */
+  allStarted?: () => Promise<void>;
 }
 
 /** The request, marked to run in this process when it can (no concurrency limit, not delayed). */

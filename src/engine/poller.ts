@@ -27,6 +27,8 @@ export interface PollerOptions {
   /** Opens the trigger's connection; without it a trigger that names a connection cannot poll. */
   loadConnection?: ConnectionLoader;
   fetchLimits?: FetchLimits;
+  /** Every active workflow's trigger (shared by a process's readers); read directly when not given. */
+  activeTriggers?: () => Promise<ActiveTrigger[]>;
   refreshMs?: number;
   tickMs?: number;
 }
@@ -80,7 +82,7 @@ export class Poller {
     const catalog = this.#o.catalog();
     if (!catalog) return;
     const seen = new Set<string>();
-    for (const active of await listActiveTriggers(this.#o.db)) {
+    for (const active of await (this.#o.activeTriggers?.() ?? listActiveTriggers(this.#o.db))) {
       const component = catalog.component(active.trigger.service, active.trigger.component);
       if (component?.kind !== 'trigger' || component.definition.mode !== 'polling') continue;
       if (active.trigger.enabled === false) continue;

@@ -75,6 +75,18 @@ export class RunWriter {
     this.#group = new GroupCommit((ends) => this.#write(ends), maxBatch);
   }
 
+  /**
+   * Endings wait until `until` settles (at most `maxMs`): a schedule slot firing thousands of runs
+   * has the database first, so that they all start soon; their endings follow in fuller writes.
+   */
+  holdWhile(until: Promise<unknown>, maxMs: number): void {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxMs);
+    });
+    this.#group.holdWhile(Promise.race([until, limit]).finally(() => clearTimeout(timer)));
+  }
+
   end(run: RunEnd): Promise<undefined> {
     // The last run of a batch started here to end takes its fallback job with it.
     if (run.fallback) run.fallback.remaining--;

@@ -80,7 +80,7 @@ export interface RunnerOptions {
   inlineConcurrency: number;
 }
 
-const PLAN_CACHE_LIMIT = 10_000;
+const PLAN_CACHE_LIMIT = 20_000;
 const WAKE_WITHIN_MS = 10 * 60_000;
 /**
  * Steps of a run are written with its end, in one statement with other runs' ends. A run still going
@@ -95,6 +95,7 @@ export class Runner {
   readonly #running = new Map<string, AbortController>();
   #inlineActive = 0;
   readonly #inlineQueue: (() => void)[] = [];
+  #allStarted: (() => void)[] = [];
   #renewTimer: NodeJS.Timeout | undefined;
   readonly #versions = new GroupCommit<string, { definition: unknown } | undefined>(async (ids) => {
     const rows = await this.#o.db
@@ -180,6 +181,21 @@ export class Runner {
     return this.#running.size;
   }
 
+  /** Settles once every run launched here so far has started (none waits for a turn). */
+  allStarted(): Promise<void> {
+    if (this.#inlineQueue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#allStarted.push(resolve));
+  }
+
+  /**
+   * Reads the plans of versions about to run (a schedule slot's), so that their runs start without
+   * reading them then. Grouped like the reads of runs launched together.
+   */
+  preparePlans(versionIds: readonly string[]): Promise<void> {
+    const missing = versionIds.filter((id) => !this.#plans.has(id));
+    return Promise.allSettled(missing.map((id) => this.#plan(id))).then(() => {});
+  }
+
   async #plan(versionId: string): Promise<Plan | undefined> {
     const cached = this.#plans.get(versionId);
     if (cached) return cached;
@@ -201,7 +217,8 @@ export class Runner {
       incoming,
       usesSecrets: JSON.stringify(definition.nodes.map((n) => n.config)).includes('secrets'),
     };
-    if (this.#plans.size >= PLAN_CACHE_LIMIT) this.#plans.clear();
+    // The oldest plan read goes first (a Map keeps the order of insertion).
+    if (this.#plans.size >= PLAN_CACHE_LIMIT) this.#plans.delete(this.#plans.keys().next().value as string);
     this.#plans.set(versionId, plan);
     return plan;
   }
@@ -260,6 +277,10 @@ export class Runner {
       if (released) return;
       released = true;
       const next = this.#inlineQueue.shift();
+      if (this.#inlineQueue.length === 0 && this.#allStarted.length > 0) {
+        for (const resolve of this.#allStarted) resolve();
+        this.#allStarted = [];
+      }
       if (next) next();
       else this.#inlineActive--;
     };

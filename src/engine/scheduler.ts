@@ -9,6 +9,10 @@ import type { RunQueue } from './queue.ts';
 /** hook_states key holding the last slot a schedule fired (ISO time). */
 export const LAST_SLOT_KEY = '__schedule:last_slot';
 const BATCH = 500;
+/** The plans of runs due this soon are read ahead, so that a slot's runs start without reading them. */
+const PREPARE_AHEAD_MS = 5_000;
+/** Endings of runs wait at most this long for a slot's runs to be written. */
+const HOLD_ENDINGS_MAX_MS = 3_000;
 const CATCH_UP_SCAN_LIMIT = 100_000;
 
 export interface SchedulerOptions {
@@ -21,6 +25,8 @@ export interface SchedulerOptions {
   /** Fire a slot missed while no scheduler ran once at start. */
   catchUp: boolean;
   catalog: () => Catalog | undefined;
+  /** Every active workflow's trigger (shared by a process's readers); read directly when not given. */
+  activeTriggers?: () => Promise<ActiveTrigger[]>;
   refreshMs?: number;
   tickMs?: number;
 }
@@ -30,6 +36,8 @@ interface Entry {
   next(after: Date): Date | null;
   toEvent(firedAt: Date): unknown;
   due: Date | null;
+  /** The slot whose plan was read ahead. */
+  prepared?: number;
 }
 
 /**
@@ -72,7 +80,7 @@ export class Scheduler {
   async refresh(): Promise<void> {
     const catalog = this.#o.catalog();
     if (!catalog) return;
-    const triggers = await listActiveTriggers(this.#o.db);
+    const triggers = await (this.#o.activeTriggers?.() ?? listActiveTriggers(this.#o.db));
     const seen = new Set<string>();
     const fresh: Entry[] = [];
     for (const active of triggers) {
@@ -148,9 +156,17 @@ export class Scheduler {
       try {
         const now = Date.now();
         const due: { entry: Entry; slot: Date }[] = [];
+        const soon: string[] = [];
         for (const entry of this.#entries.values()) {
-          if (entry.due && entry.due.getTime() <= now) due.push({ entry, slot: entry.due });
+          const at = entry.due?.getTime();
+          if (at === undefined) continue;
+          if (at <= now) due.push({ entry, slot: entry.due as Date });
+          else if (at <= now + PREPARE_AHEAD_MS && entry.prepared !== at) {
+            entry.prepared = at;
+            soon.push(entry.active.versionId);
+          }
         }
+        if (soon.length > 0) this.#o.here?.prepare?.(soon);
         // Fired first, the next slots worked out after: the slot's runs start without waiting for that.
         for (const { entry } of due) entry.due = null;
         try {
@@ -172,6 +188,24 @@ export class Scheduler {
   }
 
   async #fire(slots: { entry: Entry; slot: Date }[]): Promise<void> {
+    const here = this.#o.here;
+    // A slot of many runs has the database (and, embedded, the thread) first: endings of runs are
+    // written once the slot's runs are in and started here.
+    const firing = this.#insert(slots).then(() => here?.allStarted?.());
+    if (slots.length > BATCH) here?.holdEndings?.(firing, HOLD_ENDINGS_MAX_MS);
+    await firing;
+    // Which slot each schedule fired last, for the catch-up after a stop: written once the slot's runs
+    // started, off their path. Should this process die before, the catch-up fires that slot again and
+    // its idempotency key makes no second run.
+    try {
+      await this.#recordSlots(slots);
+    } catch (error) {
+      this.#o.log.warn({ err: error }, 'last fired schedule slots not recorded');
+    }
+  }
+
+  async #insert(slots: { entry: Entry; slot: Date }[]): Promise<void> {
+    const here = this.#o.here;
     for (let i = 0; i < slots.length; i += BATCH) {
       const chunk = slots.slice(i, i + BATCH);
       const requests: RunRequest[] = chunk.map(({ entry, slot }) =>
@@ -187,30 +221,32 @@ export class Scheduler {
             concurrency: entry.active.settings?.concurrency,
             metadata: { slot: slot.toISOString() },
           },
-          this.#o.here,
+          here,
         ),
       );
-      const states = chunk.map(({ entry, slot }) => ({ w: entry.active.workflowId, s: slot.toISOString() }));
-      const accepted = await this.#o.db.transaction().execute(async (trx) => {
-        const made = await insertRuns(
-          trx,
-          this.#o.queue,
-          requests,
-          this.#o.creditCost,
-          this.#o.here?.fallbackJob ?? true,
-        );
-        await sql`
-          INSERT INTO hook_states (workflow_id, state_key, state_value, last_checked_at)
-          SELECT x.w, ${LAST_SLOT_KEY}, x.s, now() FROM jsonb_to_recordset(${JSON.stringify(states)}::jsonb) AS x(w uuid, s text)
-          ON CONFLICT (workflow_id, state_key) DO UPDATE SET state_value = excluded.state_value,
-            last_checked_at = excluded.last_checked_at
-          WHERE hook_states.state_value IS NULL OR hook_states.state_value < excluded.state_value`.execute(
-          trx,
-        );
-        return made;
-      });
-      launchInline(accepted, this.#o.here);
+      const write = (db: Kysely<DB>) =>
+        insertRuns(db, this.#o.queue, requests, this.#o.creditCost, here?.fallbackJob ?? true);
+      // Runs that start here without a job are one statement: no transaction needed.
+      const alone = here && !here.fallbackJob && requests.every((r) => r.inline);
+      const accepted = alone ? await write(this.#o.db) : await this.#o.db.transaction().execute(write);
+      launchInline(accepted, here);
       this.#o.queue.wake();
+      // The runs just launched read their versions and start before the next batch is written; on the
+      // embedded database (one connection) they would otherwise wait for every batch of the slot.
+      if (i + BATCH < slots.length) await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  async #recordSlots(slots: { entry: Entry; slot: Date }[]): Promise<void> {
+    const states = slots.map(({ entry, slot }) => ({ w: entry.active.workflowId, s: slot.toISOString() }));
+    await sql`
+      INSERT INTO hook_states (workflow_id, state_key, state_value, last_checked_at)
+      SELECT x.w, ${LAST_SLOT_KEY}, x.s, now() FROM jsonb_to_recordset(${JSON.stringify(states)}::jsonb) AS x(w uuid, s text)
+      ORDER BY x.w
+      ON CONFLICT (workflow_id, state_key) DO UPDATE SET state_value = excluded.state_value,
+        last_checked_at = excluded.last_checked_at
+      WHERE hook_states.state_value IS NULL OR hook_states.state_value < excluded.state_value`.execute(
+      this.#o.db,
+    );
   }
 }

@@ -25,6 +25,8 @@ export interface SubscriptionsOptions {
   loadConnection?: ConnectionLoader;
   fetchLimits?: FetchLimits;
   /** How often the active workflows are read again (activations, pauses, new versions). */
+  /** Every active workflow's trigger (shared by a process's readers); read directly when not given. */
+  activeTriggers?: () => Promise<ActiveTrigger[]>;
   refreshMs?: number;
   /** The first wait after a failed start; it doubles with each failure in a row. */
   retryBaseMs?: number;
@@ -113,7 +115,7 @@ export class Subscriptions {
     const catalog = this.#o.catalog();
     if (!catalog || this.#stopped) return;
     const wanted = new Map<string, { active: ActiveTrigger; hooks: SubscriptionHooks<unknown> }>();
-    for (const active of await listActiveTriggers(this.#o.db)) {
+    for (const active of await (this.#o.activeTriggers?.() ?? listActiveTriggers(this.#o.db))) {
       const component = catalog.component(active.trigger.service, active.trigger.component);
       if (component?.kind !== 'trigger' || component.definition.mode !== 'subscription') continue;
       if (active.trigger.enabled === false) continue;
