@@ -5,8 +5,9 @@ import { syncCatalog } from './catalog/sync-catalog.ts';
 import { type Config, redactUrl } from './config.ts';
 import { keyRingFromConfig } from './connections/key-ring-from-config.ts';
 import { type Database, openDatabase } from './db/connect.ts';
-import { migrateUp } from './db/migrator.ts';
+import { allMigrationsApplied, migrateUp } from './db/migrator.ts';
 import { engineOf } from './engine/engine.ts';
+import type { RunQueue } from './engine/queue.ts';
 import { createMetricsRegistry } from './http/metrics.ts';
 import type { App } from './http/route-module.ts';
 import { buildServer, type ServerOptions } from './http/server.ts';
@@ -29,6 +30,13 @@ export interface CreateAppOptions {
   integrations?: readonly ServiceDefinition[];
   /** The embedded database's WebAssembly, compiled while the code loaded (`compilePgliteWasm`). */
   pgliteWasmModule?: WebAssembly.Module | undefined;
+  /**
+   * Begin starting the job queue while the catalog is synced and the server built, for a caller that
+   * calls start() at once (`area start`, the engine process). On PostgreSQL the queue's start is mostly
+   * waiting for the database (installing pg-boss's tables in a new database, 0.1 s), which this work
+   * fills.
+   */
+  startQueueEarly?: boolean;
 }
 
 export interface AreaApp {
@@ -55,14 +63,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       pgliteWasmModule: options.pgliteWasmModule,
     }));
   const stopController = new AbortController();
+  let queue: RunQueue | undefined;
   try {
-    if (options.migrate ?? true) {
+    if ((options.migrate ?? true) && !(await allMigrationsApplied(database.db))) {
       const applied = await migrateUp(database.db);
       if (applied.length > 0)
         log.info({ migrations: applied.map((m) => m.migrationName) }, 'database migrated');
     }
     const catalog = createCatalog(options.integrations ?? allServices);
-    await syncCatalog(database.db, catalog);
     const ctx: AppContext = {
       config,
       db: database.db,
@@ -81,7 +89,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     };
     if (roles.has('scheduler')) ctx.services.push(healthCheckService(ctx));
     // The job queue for every role; the worker and the scheduler by role.
-    ctx.services.push(...engineOf(ctx).services);
+    const engine = engineOf(ctx);
+    ctx.services.push(...engine.services);
+    if (options.startQueueEarly) {
+      // Awaited by the queue service's start (the same promise); a failure surfaces there.
+      queue = engine.queue;
+      queue.start().catch(() => {});
+    }
+    await syncCatalog(database.db, catalog);
     const server = roles.has('api')
       ? await buildServer(ctx, {
           version: VERSION,
@@ -95,9 +110,18 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       ctx,
       server,
       async start() {
+        // The server gets ready (its plugins, its onReady hooks) while the services start: on
+        // PostgreSQL the queue's start is mostly waiting for the database. It listens only once both are done.
+        const ready =
+          server &&
+          new Promise<void>((resolve, reject) => {
+            server.ready((error) => (error ? reject(error) : resolve()));
+          });
+        ready?.catch(() => {});
         for (const service of ctx.services) await service.start();
         memoryRelease = scheduleStartUpMemoryRelease();
         if (!server) return undefined;
+        await ready;
         await server.listen({ port: config.port, host: config.host });
         const address = server.server.address();
         const port = typeof address === 'object' && address ? address.port : config.port;
@@ -133,6 +157,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       },
     };
   } catch (error) {
+    await queue?.stop().catch(() => {});
     if (!options.database) await database.close();
     throw error;
   }

@@ -167,4 +167,80 @@ describe('the catalog sync', () => {
     expect(after.services).toEqual(before.services);
     await syncCatalog(t.ctx.db, t.ctx.catalog);
   });
+  it('keeps a fingerprint with the rows: the same catalog is not read again, a changed one is put right', async () => {
+    const description = async () =>
+      (
+        await t.ctx.db
+          .selectFrom('components')
+          .select('description')
+          .where('id', '=', t.ctx.catalog.componentByRef('http.request')!.id!)
+          .executeTakeFirstOrThrow()
+      ).description;
+    await syncCatalog(t.ctx.db, t.ctx.catalog);
+    const declared = await description();
+    const fingerprints = await t.ctx.db.selectFrom('sync_fingerprints').select('name').execute();
+    expect(fingerprints.map((f) => f.name)).toEqual(expect.arrayContaining(['catalog', 'catalog/http']));
+
+    // Rows changed behind the code's back are not looked at while the fingerprint matches...
+    await t.ctx.db
+      .updateTable('components')
+      .set({ description: 'changed by hand' })
+      .where('id', '=', t.ctx.catalog.componentByRef('http.request')!.id!)
+      .execute();
+    const same = createCatalog(t.ctx.catalog.services().map((s) => s.definition));
+    await syncCatalog(t.ctx.db, same);
+    expect(await description()).toBe('changed by hand');
+    expect(same.componentByRef('http.request')!.id).toBe(t.ctx.catalog.componentByRef('http.request')!.id);
+
+    // ...and a catalog that differs in another service rewrites only that service's rows.
+    const logic = t.ctx.catalog.service('logic')!.definition;
+    const renamed = t.ctx.catalog
+      .services()
+      .map((s) => (s.key === 'logic' ? { ...logic, description: 'Branches and waits.' } : s.definition));
+    await syncCatalog(t.ctx.db, createCatalog(renamed));
+    expect(await description()).toBe('changed by hand');
+    const logicRow = await t.ctx.db
+      .selectFrom('services')
+      .select('description')
+      .where('key', '=', 'logic')
+      .executeTakeFirstOrThrow();
+    expect(logicRow.description).toBe('Branches and waits.');
+
+    // A lost fingerprint means the rows are compared again and the declared catalog written.
+    await t.ctx.db.deleteFrom('sync_fingerprints').where('name', '=', 'catalog/http').execute();
+    await syncCatalog(t.ctx.db, t.ctx.catalog);
+    expect(await description()).toBe(declared);
+    const back = await t.ctx.db
+      .selectFrom('services')
+      .select('description')
+      .where('key', '=', 'logic')
+      .executeTakeFirstOrThrow();
+    expect(back.description).toBe(logic.description);
+  });
+
+  it('retires a service the code no longer declares and brings it back whole when declared again', async () => {
+    const active = async () =>
+      t.ctx.db
+        .selectFrom('components')
+        .innerJoin('services', 'services.id', 'components.service_id')
+        .select(['services.is_active as service', 'components.is_active as component'])
+        .where('services.key', '=', 'transform')
+        .execute();
+    const definitions = t.ctx.catalog.services().map((s) => s.definition);
+    await syncCatalog(t.ctx.db, createCatalog(definitions.filter((d) => d.key !== 'transform')));
+    const retired = await active();
+    expect(retired.length).toBeGreaterThan(0);
+    expect(retired.every((r) => !r.service && !r.component)).toBe(true);
+    const fingerprints = await t.ctx.db.selectFrom('sync_fingerprints').select('name').execute();
+    expect(fingerprints.map((f) => f.name)).not.toContain('catalog/transform');
+
+    const again = createCatalog(definitions);
+    await syncCatalog(t.ctx.db, again);
+    const back = await active();
+    expect(back.length).toBe(retired.length);
+    expect(back.every((r) => r.service && r.component)).toBe(true);
+    expect(again.componentByRef('transform.build')!.id).toBe(
+      t.ctx.catalog.componentByRef('transform.build')!.id,
+    );
+  });
 });

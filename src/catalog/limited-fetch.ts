@@ -1,8 +1,12 @@
-import http, { type ClientRequest, type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliDecompress, constants, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
 import type { LimitedFetch, LimitedFetchInit, LimitedResponse } from './context.ts';
+
+// Taken as CommonJS modules: an `import` of node:http builds an ES module view that reads every export,
+// and its WebSocket export loads undici (fetch's implementation): 30-40 ms of every start.
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 export interface FetchLimits {
   /** Default and maximum time for one request, ms. */

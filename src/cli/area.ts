@@ -4,11 +4,12 @@ import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { KeyRing, parseKey } from '../connections/crypto.ts';
 import type { Database } from '../db/connect.ts';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
-import { compilePgliteWasm, prepareEmbeddedDataDir } from '../db/pglite-prepare.ts';
+import { compilePgliteWasm, prepareEmbeddedDataDir, setWasmTieringBudget } from '../db/pglite-prepare.ts';
 import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from '../db/seed.ts';
 import { AppError } from '../http/errors.ts';
 import { loadOrCreateKeyFile } from '../lib/key-file.ts';
 import { VERSION } from '../lib/version.ts';
+import { enableVendorBundles } from '../system/vendor-bundles.ts';
 import { registerKeysCommand } from './keys-command.ts';
 import { registerWorkflowCommands } from './workflow-command.ts';
 
@@ -76,7 +77,8 @@ export function buildCli(): Command {
         ...(opts.concurrency ? { WORKER_CONCURRENCY: opts.concurrency } : {}),
       });
       // A new embedded data directory is unpacked, and the embedded database compiled, on other
-      // threads while this one loads the code.
+      // threads while this one loads the code; packages bundled at install time load from their bundles.
+      enableVendorBundles();
       const embedded = !cfg.databaseUrl;
       const preparing = embedded ? prepareEmbeddedDataDir(cfg.dataDir) : undefined;
       const compiling = embedded ? compilePgliteWasm() : undefined;
@@ -86,6 +88,7 @@ export function buildCli(): Command {
         roles: opts.role ?? ALL_ROLES,
         migrate: opts.migrate,
         pgliteWasmModule: await compiling,
+        startQueueEarly: true,
       });
       const url = await app.start();
       const roles = [...app.ctx.roles].join(', ');
@@ -247,6 +250,9 @@ export function buildCli(): Command {
 }
 
 export async function runCli(argv: string[]): Promise<void> {
+  // Before any command loads its modules, so that they are cached under the same V8 flags by every
+  // command (see setWasmTieringBudget).
+  setWasmTieringBudget();
   try {
     await buildCli().parseAsync(argv);
   } catch (error) {

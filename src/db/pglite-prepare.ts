@@ -48,6 +48,13 @@ export async function prepareEmbeddedDataDir(dataDir: string): Promise<void> {
  * takes from the start itself (ready in 0.96 s instead of 1.34 s, medians on two cores). Raised, what
  * is hot under load is still optimised within seconds; the benchmark's throughput did not change.
  * Set before PGlite's module is compiled and instantiated.
+ *
+ * V8 stamps the code it caches with a hash of its flags and rejects a cached module compiled under
+ * other flags. Node's compile cache keeps one entry per file, so processes that set this at different
+ * points of their loading (embedded and PostgreSQL starts, the install's warm-up, the CLI's commands)
+ * overwrote each other's entries and each compiled again what the other had loaded last: a start after
+ * a start of the other kind loaded its code 0.3-0.5 s slower. Every entry point that uses the cache
+ * (`area`, the engine process, the warm-up) sets it first thing, whatever its database.
  */
 const WASM_TIERING_BUDGET = 100_000_000;
 

@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import { fromPglite, PgBoss } from 'pg-boss';
-import { openDatabase } from './connect.ts';
+import { type Database, openDatabase } from './connect.ts';
 import { migrateUp } from './migrator.ts';
 import { pgliteTemplatePath } from './pglite-template-file.ts';
 
@@ -12,7 +14,10 @@ import { pgliteTemplatePath } from './pglite-template-file.ts';
  * Creating a PGlite data directory runs initdb (2 to 3 s here) and the migrations (about 1 s);
  * unpacking this dump into a new DATA_DIR takes well under a second, which is what makes the very
  * first `npm start` quick. The job queue's tables are installed too (pg-boss's own install, about
- * 0.3 s of every first start otherwise). pglite-template-file.ts finds and unpacks the dump.
+ * 0.3 s of every first start otherwise), and what a first start writes of the code's own data: the
+ * integration catalog and the template gallery with their fingerprints (sync-fingerprints.ts), 0.2 to
+ * 0.3 s of a first start otherwise. A start whose code declares something else brings the rows in line
+ * as it always does. pglite-template-file.ts finds and unpacks the dump.
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -31,6 +36,29 @@ async function dropTemplateDatabases(pglite: PGlite): Promise<void> {
   await pglite.exec('DROP DATABASE template1');
 }
 
+/** The catalog and the template gallery, written the way a start of the api role writes them. */
+async function writeShippedData(database: Database): Promise<void> {
+  const { createApp } = await import('../main.ts');
+  const { loadConfig } = await import('../config.ts');
+  // A throwaway configuration: nothing of it is written into the database.
+  const config = loadConfig({
+    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'area-template-')),
+    LOG_LEVEL: 'silent',
+    AREA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    AREA_JWT_SECRET: randomBytes(32).toString('hex'),
+  });
+  try {
+    const app = await createApp(config, { database, migrate: false, roles: ['api'] });
+    try {
+      await app.server?.ready();
+    } finally {
+      await app.close();
+    }
+  } finally {
+    rmSync(config.dataDir, { recursive: true, force: true });
+  }
+}
+
 export async function ensurePgliteTemplate(): Promise<string> {
   const file = pgliteTemplatePath();
   if (existsSync(file)) return file;
@@ -46,6 +74,7 @@ export async function ensurePgliteTemplate(): Promise<string> {
   });
   await boss.start();
   await boss.stop({ graceful: false });
+  await writeShippedData(database);
   await dropTemplateDatabases(database.pglite!);
   const dump = await database.pglite!.dumpDataDir('none');
   await database.close();

@@ -251,6 +251,7 @@ const TABLES: Record<string, Expected> = {
     columns: ['service_name', 'status', 'response_time', 'error_message', 'metadata', 'checked_at'],
     checks: ['chk_system_status_status'],
   },
+  sync_fingerprints: { columns: ['name', 'fingerprint', 'synced_at'] },
   files: {
     columns: [
       'user_id',

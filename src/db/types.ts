@@ -450,6 +450,13 @@ export interface WorkflowRunCountsTable {
   last_triggered_at: NullableTimestamp;
 }
 
+/** Fingerprints of what the code ships into the database, written with it (see sync-fingerprints.ts). */
+export interface SyncFingerprintsTable {
+  name: string;
+  fingerprint: string;
+  synced_at: Timestamp;
+}
+
 export interface DB {
   users: UsersTable;
   roles: RolesTable;
@@ -470,6 +477,7 @@ export interface DB {
   workflow_edges: WorkflowEdgesTable;
   workflow_templates: WorkflowTemplatesTable;
   workflow_run_counts: WorkflowRunCountsTable;
+  sync_fingerprints: SyncFingerprintsTable;
   hook_states: HookStatesTable;
   executions: ExecutionsTable;
   execution_steps: ExecutionStepsTable;

@@ -1,14 +1,18 @@
 import type { ProcessRole } from '../app-context.ts';
 import { loadConfig } from '../config.ts';
-import { compilePgliteWasm, prepareEmbeddedDataDir } from '../db/pglite-prepare.ts';
+import { compilePgliteWasm, prepareEmbeddedDataDir, setWasmTieringBudget } from '../db/pglite-prepare.ts';
+import { enableVendorBundles } from '../system/vendor-bundles.ts';
 
 /**
  * One Area process with the core services and the probe service in its catalog, for the
  * multi-process tests and the benchmark: `node src/engine/engine-process.ts api,worker`.
  * Settings come from the environment; prints `READY <url or -> <ms>` when started, where ms counts
  * from the process's own start (Node's boot and every import included). It starts the way `area start`
- * does: the embedded database is made ready on other threads while the code loads.
+ * does: the embedded database is made ready on other threads while the code loads, and the packages
+ * bundled at install time load from their bundles.
  */
+setWasmTieringBudget();
+enableVendorBundles();
 const roles = (process.argv[2] ?? 'api,worker,scheduler').split(',') as ProcessRole[];
 const config = loadConfig();
 const embedded = !config.databaseUrl;
@@ -23,6 +27,7 @@ const app = await createApp(config, {
   migrate: false,
   integrations: [...allServices, probeService],
   pgliteWasmModule: await compiling,
+  startQueueEarly: true,
 });
 const url = await app.start();
 process.stdout.write(`READY ${url ?? '-'} ${Math.round(performance.now())}\n`);

@@ -60,6 +60,11 @@ export class RunQueue {
       superviseIntervalSeconds: pass,
       monitorIntervalSeconds: pass,
       registerInstance: false,
+      // Area schedules runs itself (scheduler.ts) and never uses pg-boss's cron schedules. Their
+      // timekeeper created its own queue with a PL/pgSQL call at every start (on the embedded
+      // database the first such call in a process loads the language, tens of milliseconds) and
+      // polled that queue and the clock from then on.
+      schedule: false,
     } as const;
     if (database.kind === 'pglite') {
       if (!database.pglite) throw new Error('embedded database without its PGlite instance');
@@ -86,6 +91,10 @@ export class RunQueue {
   start(): Promise<void> {
     this.#started ??= (async () => {
       await this.boss.start();
+      // pg-boss creates a queue with a PL/pgSQL function that leaves an existing one as it is. Asked
+      // only when the queue is missing: on the embedded database the first PL/pgSQL call of a process
+      // loads the language (about 75 ms), which a start need not pay.
+      if (await this.boss.getQueue(RUN_QUEUE)) return;
       await this.boss.createQueue(RUN_QUEUE, {
         notify: true,
         expireInSeconds: this.#options.runExpirySeconds,

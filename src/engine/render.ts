@@ -22,17 +22,21 @@ export class TemplateError extends Error {
 // User text is data, never code: Liquid has no way to call JavaScript, ownPropertyOnly keeps
 // prototypes (constructor, __proto__) out of reach, an empty in-memory template map keeps
 // include/render/layout away from the file system, and the limits stop runaway loops and strings.
-const liquid = new Liquid({
-  strictFilters: true,
-  strictVariables: false,
-  ownPropertyOnly: true,
-  templates: {},
-  dynamicPartials: false,
-  parseLimit: 100_000,
-  renderLimit: 1_000,
-  memoryLimit: 10_000_000,
-  jsTruthy: true,
-});
+// Made on first use: making it looks up the default locale through Intl, whose first use loads the
+// locale data (about 20 ms of every start otherwise).
+let engine: Liquid | undefined;
+const liquid = () =>
+  (engine ??= new Liquid({
+    strictFilters: true,
+    strictVariables: false,
+    ownPropertyOnly: true,
+    templates: {},
+    dynamicPartials: false,
+    parseLimit: 100_000,
+    renderLimit: 1_000,
+    memoryLimit: 10_000_000,
+    jsTruthy: true,
+  }));
 
 const SINGLE_OUTPUT = /^\s*\{\{-?([\s\S]*?)-?\}\}\s*$/;
 const PARSED_CACHE_LIMIT = 5_000;
@@ -41,7 +45,7 @@ const parsed = new Map<string, Template[]>();
 function parse(text: string): Template[] {
   let templates = parsed.get(text);
   if (!templates) {
-    templates = liquid.parse(text);
+    templates = liquid().parse(text);
     if (parsed.size >= PARSED_CACHE_LIMIT) parsed.clear();
     parsed.set(text, templates);
   }
@@ -62,10 +66,10 @@ function renderString(text: string, vars: Record<string, unknown>, path: string)
     // A value that is exactly one output keeps its type: a number stays a number, an object an object.
     if (single?.[1] && !single[1].includes('}}') && !single[1].includes('{{')) {
       parse(text); // the same checks (unknown filters, syntax) as any other template
-      const value = liquid.evalValueSync(single[1], vars);
+      const value = liquid().evalValueSync(single[1], vars);
       return value === undefined ? null : value;
     }
-    return liquid.renderSync(parse(text), vars);
+    return liquid().renderSync(parse(text), vars);
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new TemplateError(path, message ?? 'template error');

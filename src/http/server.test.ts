@@ -1,9 +1,14 @@
+import swagger from '@fastify/swagger';
+import Fastify from 'fastify';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERSION } from '../lib/version.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { TEST_DB_KIND } from '../testing/test-db.ts';
 import { AppError } from './errors.ts';
-import type { RouteModule } from './route-module.ts';
+import { openApiOptions } from './openapi.ts';
+import type { App, RouteModule } from './route-module.ts';
+import { routeModules } from './routes/index.ts';
 import { compileRouteSchemas } from './server.ts';
 
 const probeRoutes: RouteModule = (app) => {
@@ -159,6 +164,25 @@ describe(`HTTP server (${TEST_DB_KIND})`, () => {
     expect(asset.headers['content-type']).toMatch(/text\/css/);
     expect(asset.headers['content-security-policy']).toContain("default-src 'self'");
     expect(asset.rawPayload.length).toBe(Number(asset.headers['content-length']));
+  });
+
+  it('builds the OpenAPI document the swagger plugin builds when registered at start', async () => {
+    // The same routes in a server with the plugin registered before them, as it used to be.
+    const eager = Fastify();
+    await eager.register(swagger, openApiOptions(VERSION, t.ctx.config.publicUrl));
+    for (const register of [...routeModules, probeRoutes])
+      await register(eager as unknown as App, { ...t.ctx, version: VERSION });
+    await eager.ready();
+    try {
+      const expected = eager.swagger();
+      expect(Object.keys((expected as { paths: object }).paths).length).toBeGreaterThan(50);
+      expect(t.server.swagger()).toEqual(expected);
+      expect(t.server.swagger({ yaml: true })).toBe(eager.swagger({ yaml: true }));
+      const served = await t.server.inject({ method: 'GET', url: '/api/openapi.json' });
+      expect(served.json()).toEqual(JSON.parse(JSON.stringify(expected)));
+    } finally {
+      await eager.close();
+    }
   });
 
   it('exposes Prometheus metrics', async () => {

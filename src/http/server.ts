@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import swagger, { type SwaggerOptions } from '@fastify/swagger';
+import type { SwaggerOptions } from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import addFormats from 'ajv-formats';
 import Fastify, {
@@ -13,6 +13,7 @@ import Fastify, {
 import type { AppContext } from '../app-context.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { instrumentHttp } from './metrics.ts';
+import { openApiOptions, registerOpenApi } from './openapi.ts';
 import type { App, HttpContext, RouteModule } from './route-module.ts';
 import { routeModules } from './routes/index.ts';
 
@@ -67,11 +68,15 @@ function onFirstUse<F>(pending: Set<() => unknown>, compile: () => F): () => F {
  */
 function lazyValidatorFactory(pending: Set<() => unknown>): CompilerFactory<ValidateFn> {
   return (externalSchemas, options) => {
-    const compile = defaultValidatorFactory(externalSchemas, options);
+    // Fastify asks for the compiler when it gets ready; its Ajv instance is made on the first compile.
+    let compile: ((route: RouteSchema) => ValidateFn) | undefined;
     return (route) => {
       const part =
         route.httpPart === 'headers' ? { ...route, schema: lowerCaseHeaderNames(route.schema) } : route;
-      const validator = onFirstUse(pending, () => compile(part));
+      const validator = onFirstUse(pending, () => {
+        compile ??= defaultValidatorFactory(externalSchemas, options);
+        return compile(part);
+      });
       const validate: ValidateFn = (data, context) => validator()(data, context);
       // Fastify reads `errors` after a failed check and passes the parent object when `schemaEnv` is set.
       Object.defineProperties(validate, {
@@ -86,9 +91,12 @@ function lazyValidatorFactory(pending: Set<() => unknown>): CompilerFactory<Vali
 /** Response serializers built by fast-json-stringify on a route's first response with that status. */
 function lazySerializerFactory(pending: Set<() => unknown>): CompilerFactory<SerializeFn> {
   return (externalSchemas, options) => {
-    const compile = defaultSerializerFactory(externalSchemas, options);
+    let compile: ((route: RouteSchema) => SerializeFn) | undefined;
     return (route) => {
-      const serializer = onFirstUse(pending, () => compile(route));
+      const serializer = onFirstUse(pending, () => {
+        compile ??= defaultSerializerFactory(externalSchemas, options);
+        return compile(route);
+      });
       return (data) => serializer()(data);
     };
   };
@@ -132,6 +140,7 @@ const NOT_FORWARDED = new Set(['connection', 'content-length', 'date', 'keep-ali
 function registerApiViewer(app: App): void {
   let viewer: Promise<FastifyInstance> | undefined;
   const load = async () => {
+    const { default: swagger } = await import('@fastify/swagger');
     const { default: swaggerUi } = await import('@fastify/swagger-ui');
     const instance = Fastify();
     // Static mode is typed for OpenAPI 3.0 and Swagger 2 documents; ours (3.1) is served as it is.
@@ -195,27 +204,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   installErrorHandler(app);
   instrumentHttp(app, ctx.metrics);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Area API',
-        description: 'Automate across services: workflows, runs, connections and the catalog.',
-        version: options.version,
-      },
-      servers: [{ url: ctx.config.publicUrl }],
-      components: {
-        securitySchemes: {
-          bearer: {
-            type: 'http',
-            scheme: 'bearer',
-            description: 'An access token from /api/v1/auth/login, or an API key (area_...).',
-          },
-        },
-      },
-      security: [{ bearer: [] }],
-    },
-  });
+  registerOpenApi(app as App, openApiOptions(options.version, ctx.config.publicUrl));
   registerApiViewer(app as App);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { createLimitedFetch } from '../catalog/limited-fetch.ts';
 import type { Catalog } from '../catalog/registry.ts';
 import type { DB } from '../db/types.ts';
+import { uuidv7 } from '../lib/uuid.ts';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'down';
 
@@ -83,6 +84,9 @@ export async function runHealthCheck(deps: { db: Kysely<DB>; catalog: Catalog })
     .insertInto('system_status')
     .values(
       results.map((r) => ({
+        // The table's default id is PL/pgSQL, which the first call in a process loads (about 30 ms on
+        // PGlite): the check runs as a scheduler starts.
+        id: uuidv7(),
         service_name: r.serviceName,
         status: r.status,
         response_time: r.responseTime,

@@ -1,8 +1,10 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTEGRATION_GALLERY } from '../integrations/all-galleries.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { createTestUser, type TestUser } from '../testing/test-users.ts';
 import { BUILT_IN_TEMPLATES } from './built-in-templates.ts';
+import { syncBuiltInTemplates } from './templates.ts';
 import { insertConnection } from './test-fixtures.ts';
 
 let t: TestApp;
@@ -177,5 +179,40 @@ describe('templates', () => {
     ).toBe(404);
     expect((await call(other, 'DELETE', `/api/v1/templates/${id}`)).status).toBe(404);
     expect((await call(owner, 'DELETE', `/api/v1/templates/${id}`)).status).toBe(204);
+  });
+  it('writes the shipped templates only when they changed or one of them is gone', async () => {
+    const shipped = [...BUILT_IN_TEMPLATES, ...INTEGRATION_GALLERY];
+    const known = (key: string) => t.ctx.catalog.service(key) !== undefined;
+    const versions = async () =>
+      new Map(
+        (
+          await t.ctx.db
+            .selectFrom('workflow_templates')
+            .select(['slug', 'name', sql<string>`xmin::text`.as('version')])
+            .where('created_by', 'is', null)
+            .execute()
+        ).map((row) => [row.slug, row]),
+      );
+    await syncBuiltInTemplates(t.ctx.db, shipped, known);
+    const before = await versions();
+    await syncBuiltInTemplates(t.ctx.db, shipped, known);
+    expect(await versions()).toEqual(before);
+
+    // An admin deleted one: the next start brings it back.
+    const first = shipped[0]!;
+    await t.ctx.db.deleteFrom('workflow_templates').where('slug', '=', first.slug).execute();
+    await syncBuiltInTemplates(t.ctx.db, shipped, known);
+    expect((await versions()).get(first.slug)?.name).toBe(before.get(first.slug)?.name);
+
+    // A changed template is written.
+    const renamed = shipped.map((template) =>
+      template === first
+        ? { ...template, definition: { ...template.definition, name: 'Renamed in the code' } }
+        : template,
+    );
+    await syncBuiltInTemplates(t.ctx.db, renamed, known);
+    expect((await versions()).get(first.slug)?.name).toBe('Renamed in the code');
+    await syncBuiltInTemplates(t.ctx.db, shipped, known);
+    expect((await versions()).get(first.slug)?.name).toBe(before.get(first.slug)?.name);
   });
 });

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { type Static, Type } from 'typebox';
 import { recordAudit } from '../audit/record-audit.ts';
+import { fingerprintOf, recordFingerprints, storedFingerprints } from '../db/sync-fingerprints.ts';
 import type { DB, WorkflowTemplatesTable } from '../db/types.ts';
 import { AppError } from '../http/errors.ts';
+import { uuidv7 } from '../lib/uuid.ts';
 import type { BuiltInTemplate } from './built-in-templates.ts';
 import { type DraftDefinition, normalizeDefinition, WorkflowDefinitionInput } from './definition.ts';
 import { readDraftDefinition } from './graph-store.ts';
@@ -69,19 +71,26 @@ export function templateView(
   };
 }
 
+/** Name of the shipped templates' fingerprint. */
+const GALLERY = 'workflow_templates';
+
 /**
  * Writes the shipped templates (upsert by slug); use counts stay. With `knownServices`, a template
  * naming a service this build does not have is left out rather than offered and failing at use.
+ * Skipped when the rows were written from the same templates before and none was deleted since (a
+ * fingerprint is kept with them, see sync-fingerprints.ts): every start but the first after a change.
  */
 export async function syncBuiltInTemplates(
   db: Kysely<DB>,
   templates: readonly BuiltInTemplate[],
   knownServices?: (key: string) => boolean,
 ): Promise<void> {
+  // By slug, the last one declared winning, as when each was written in turn.
+  const bySlug = new Map<string, Insertable<DB['workflow_templates']>>();
   for (const t of templates) {
     const definition = normalizeDefinition(t.definition);
     if (knownServices && !servicesOf(definition).every(knownServices)) continue;
-    const values = {
+    bySlug.set(t.slug, {
       slug: t.slug,
       name: definition.name,
       description: definition.description ?? null,
@@ -92,13 +101,40 @@ export async function syncBuiltInTemplates(
       is_featured: t.featured === true,
       is_public: true,
       created_by: null,
-    };
-    await db
-      .insertInto('workflow_templates')
-      .values(values)
-      .onConflict((oc) => oc.column('slug').doUpdateSet(values))
-      .execute();
+    });
   }
+  const rows = [...bySlug.values()];
+  if (rows.length === 0) return;
+  const fingerprint = fingerprintOf(rows);
+  const present = await db
+    .selectFrom('workflow_templates')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('slug', 'in', [...bySlug.keys()])
+    .where('created_by', 'is', null)
+    .executeTakeFirstOrThrow();
+  const stored = await storedFingerprints(db, GALLERY);
+  if (Number(present.count) === rows.length && stored.get(GALLERY) === fingerprint) return;
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('workflow_templates')
+      // Ids made here: the table's default is PL/pgSQL, which the first call loads (75 ms on PGlite).
+      .values(rows.map((row) => ({ id: uuidv7(), ...row })))
+      .onConflict((oc) =>
+        oc.column('slug').doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          description: eb.ref('excluded.description'),
+          category: eb.ref('excluded.category'),
+          difficulty: eb.ref('excluded.difficulty'),
+          required_integrations: eb.ref('excluded.required_integrations'),
+          template_data: eb.ref('excluded.template_data'),
+          is_featured: eb.ref('excluded.is_featured'),
+          is_public: eb.ref('excluded.is_public'),
+          created_by: eb.ref('excluded.created_by'),
+        })),
+      )
+      .execute();
+    await recordFingerprints(trx, new Map([[GALLERY, fingerprint]]));
+  });
 }
 
 export interface TemplateFilter {
