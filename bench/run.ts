@@ -26,6 +26,11 @@ const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
 const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'load,schedules').split(','));
 const AUTOCANNON = fileURLToPath(new URL('../node_modules/.bin/autocannon', import.meta.url));
 const SCHEDULES = 10_000;
+const COLD_STARTS = Number(process.env['BENCH_COLD_STARTS'] ?? 5);
+if (!Number.isInteger(COLD_STARTS) || COLD_STARTS < 1)
+  throw new Error(
+    `BENCH_COLD_STARTS must be a whole number of at least 1, not "${process.env['BENCH_COLD_STARTS']}"`,
+  );
 
 // The sink: counts what the runs POST to it, per scenario.
 const sinkCounts = new Map<string, number>();
@@ -195,41 +200,33 @@ async function waitForSink(key: string, count: number, timeoutMs: number): Promi
   return true;
 }
 
-const COLD_STARTS = Number(process.env['BENCH_COLD_STARTS'] ?? 5);
-
-interface ColdStarts {
-  /** The process started last, left running for the load scenarios. */
-  area: AreaProcess;
-  summary: string;
-}
-
 /**
- * Starts Area COLD_STARTS times on the same data (each a new process, stopped before the next) and
- * keeps the last one running. One start on a shared machine varies by a few hundred milliseconds, so
- * the median is reported with the range; ready counts from each process's own start.
+ * Starts Area COLD_STARTS times on the same data (each a new process, the earlier ones stopped) and
+ * returns the last one, left running for the load scenarios. One start on a shared machine varies by a
+ * few hundred milliseconds, so the median is reported with the range.
  */
-async function coldStarts(env: Record<string, string>): Promise<ColdStarts> {
+async function coldStarts(env: Record<string, string>): Promise<{ area: AreaProcess; summary: string }> {
   const ready: number[] = [];
   const wall: number[] = [];
-  for (let i = 1; ; i++) {
+  const start = async () => {
     const spawned = Date.now();
     const area = await startAreaProcess('api,worker,scheduler', env);
     wall.push(Date.now() - spawned);
     ready.push(area.readyMs);
-    if (i >= COLD_STARTS) {
-      const sorted = [...ready].sort((a, b) => a - b);
-      const range = ready.length > 1 ? `, ${sorted[0]}-${sorted.at(-1)} ms over ${ready.length} starts` : '';
-      return {
-        area,
-        summary: `${percentile(ready, 50)} ms to ready (median${range}; ${percentile(wall, 50)} ms from spawn)`,
-      };
-    }
-    await area.stop();
-  }
+    return area;
+  };
+  for (let i = 1; i < COLD_STARTS; i++) await (await start()).stop();
+  const area = await start();
+  const range =
+    COLD_STARTS > 1 ? `, ${Math.min(...ready)}-${Math.max(...ready)} ms over ${COLD_STARTS} starts` : '';
+  return {
+    area,
+    summary: `${percentile(ready, 50)} ms to ready (median${range}; ${percentile(wall, 50)} ms from spawn)`,
+  };
 }
 
 /** Scenarios 5, 1, 2, 3 against one running Area. */
-async function loadScenarios(kind: string, area: AreaProcess, starts: ColdStarts, s: Seeded): Promise<void> {
+async function loadScenarios(kind: string, area: AreaProcess, coldStart: string, s: Seeded): Promise<void> {
   const pid = area.child.pid as number;
   const idleSeconds = Number(process.env['BENCH_IDLE_SECONDS'] ?? 30);
   await sleep(idleSeconds * 1000);
@@ -275,7 +272,7 @@ async function loadScenarios(kind: string, area: AreaProcess, starts: ColdStarts
   await waitForSink(s3Key, 200, 30_000);
   report(
     // Ready counts from the process's own start (Node's boot and loading the code included).
-    `${kind} s5 cold start ${starts.summary}, idle RSS ${idleRss} MB after ${idleSeconds} s, peak RSS ${peakRss} MB in s1`,
+    `${kind} s5 cold start ${coldStart}, idle RSS ${idleRss} MB after ${idleSeconds} s, peak RSS ${peakRss} MB in s1`,
   );
 }
 
@@ -337,9 +334,8 @@ async function benchPglite(): Promise<void> {
     await database.close();
 
     if (PARTS.has('load')) {
-      const starts = await coldStarts(env);
-      const area = starts.area;
-      await loadScenarios('pglite', area, starts, seeded);
+      const { area, summary } = await coldStarts(env);
+      await loadScenarios('pglite', area, summary, seeded);
       await area.stop();
       database = await openDatabase({ dataDir });
       await latencyReport('pglite', database.db, seeded.latency.id);
@@ -364,9 +360,8 @@ async function benchPostgres(url: string): Promise<void> {
   try {
     const seeded = await seed(db.db, 'postgres');
     if (PARTS.has('load')) {
-      const starts = await coldStarts(env);
-      const area = starts.area;
-      await loadScenarios('postgres', area, starts, seeded);
+      const { area, summary } = await coldStarts(env);
+      await loadScenarios('postgres', area, summary, seeded);
       await area.stop();
       await latencyReport('postgres', db.db, seeded.latency.id);
       await recordCheck('postgres', db.db, seeded);
