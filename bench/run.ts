@@ -240,11 +240,14 @@ async function loadScenarios(kind: string, area: AreaProcess, coldStart: string,
     await autocannon(doneUrl, c, 3, body);
     // Runs whose requests the warm-up cut off at its end still reach the sink: counted before, not in.
     const before = await sinkSettled(s1Key);
+    const cpuBefore = cpuSecondsOf(pid);
     const r = await autocannon(doneUrl, c, SECONDS, body);
+    // CPU per request varies less than the rate on a machine shared with other work.
+    const cpuPerRun = ((cpuSecondsOf(pid) - cpuBefore) * 1000) / Math.max(1, r.ok);
     const sunk = (await sinkSettled(s1Key)) - before;
     report(
       // Runs still in flight when the load stopped reach the sink without an answer counted.
-      `${kind} s1 webhook->transform->POST, respond when done, c=${c}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, sink ${sunk} for ${r.ok} ok + ${c} in flight${sunk >= r.ok && sunk <= r.ok + c ? '' : ' (MISMATCH)'}`,
+      `${kind} s1 webhook->transform->POST, respond when done, c=${c}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, sink ${sunk} for ${r.ok} ok + ${c} in flight${sunk >= r.ok && sunk <= r.ok + c ? '' : ' (MISMATCH)'}, Area's CPU ${cpuPerRun.toFixed(2)} ms per request`,
     );
   }
   const peakRss = rssOf(pid, 'VmHWM');

@@ -6,6 +6,7 @@ import { type Config, redactUrl } from './config.ts';
 import { keyRingFromConfig } from './connections/key-ring-from-config.ts';
 import { type Database, openDatabase } from './db/connect.ts';
 import { allMigrationsApplied, migrateUp } from './db/migrator.ts';
+import { tableMaintenanceService } from './db/table-maintenance.ts';
 import { engineOf } from './engine/engine.ts';
 import type { RunQueue } from './engine/queue.ts';
 import { createMetricsRegistry } from './http/metrics.ts';
@@ -88,6 +89,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       catalog,
     };
     if (roles.has('scheduler')) ctx.services.push(healthCheckService(ctx));
+    // PostgreSQL's own autovacuum looks after a shared server; the embedded one has none.
+    if (database.kind === 'pglite') ctx.services.push(tableMaintenanceService({ db: database.db, log }));
     // The job queue for every role; the worker and the scheduler by role.
     const engine = engineOf(ctx);
     ctx.services.push(...engine.services);

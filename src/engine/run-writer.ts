@@ -143,9 +143,9 @@ function endRuns(
       lockInOrder
         ? sql`known_runs AS (
       -- Rows are locked in id order (runs, then counter shards), as every writer of them does.
-      SELECT id FROM executions WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`
+      SELECT id, status FROM executions WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`
         : sql`known_runs AS (
-      SELECT id FROM executions WHERE id = ANY(${ids}::uuid[])`
+      SELECT id, status FROM executions WHERE id = ANY(${ids}::uuid[])`
     }
     ), e AS (
       UPDATE executions ex SET status = i.status, output = i.output, error_message = i.error,
@@ -155,7 +155,10 @@ function endRuns(
         completed_at = GREATEST(now(), COALESCE(ex.started_at, i.started_at)),
         duration_ms = GREATEST(0, (extract(epoch FROM now() - COALESCE(ex.started_at, i.started_at)) * 1000)::bigint),
         lease_until = NULL
-      FROM input i WHERE ex.id = i.id AND ex.id = ANY(${ids}::uuid[]) AND ex.status = 'running'
+      -- The status is checked on the rows read above, not in this scan: a condition on executions.status
+      -- lets the planner read idx_executions_unfinished, whose entries for ended runs stay until a vacuum.
+      FROM input i, known_runs k WHERE ex.id = i.id AND k.id = i.id AND k.status = 'running'
+        AND ex.id = ANY(${ids}::uuid[])
 ${
   lockInOrder
     ? // The locks are taken before this update (a row it updated could not be locked after it).

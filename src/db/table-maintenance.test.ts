@@ -1,0 +1,116 @@
+import { type Kysely, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../lib/logger.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
+import { maintainTables, tableMaintenanceService, tablesDue } from './table-maintenance.ts';
+import type { DB } from './types.ts';
+
+let database: TestDatabase;
+let db: Kysely<DB>;
+let schema: string;
+
+/** Runs `statements` in one transaction whose activity statistics are published when it commits. */
+async function write(...statements: string[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const statement of statements) await sql.raw(statement).execute(trx);
+    await sql`SELECT pg_stat_force_next_flush()`.execute(trx);
+  });
+}
+
+async function statsOf(table: string) {
+  const rows = await sql<{ vacuums: number; analyzes: number; dead: number }>`
+    SELECT vacuum_count::int AS vacuums, analyze_count::int AS analyzes, n_dead_tup::int AS dead
+    FROM pg_stat_all_tables WHERE schemaname = ${schema} AND relname = ${table}`.execute(db);
+  const row = rows.rows[0];
+  if (!row) throw new Error(`no statistics for ${table}`);
+  return row;
+}
+
+/** Waits until the server's statistics show what `write` published (they are read in a new transaction). */
+async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase({ migrate: false });
+  db = database.db;
+  schema = database.schema ?? 'public';
+});
+
+afterAll(async () => {
+  await database.close();
+});
+
+describe('table maintenance (autovacuum for the embedded database)', () => {
+  it('vacuums and analyzes a table with many dead rows and leaves a quiet one alone', async () => {
+    await write(
+      'CREATE TABLE churn (id int PRIMARY KEY, n int NOT NULL)',
+      'CREATE TABLE quiet (id int PRIMARY KEY)',
+      'INSERT INTO churn SELECT g, 0 FROM generate_series(1, 1000) g',
+      'INSERT INTO quiet SELECT g FROM generate_series(1, 10) g',
+    );
+    await write('UPDATE churn SET n = n + 1');
+    await until(async () => (await statsOf('churn')).dead >= 1000);
+
+    const due = await tablesDue(db, { schemas: [schema] });
+    expect(due).toContainEqual({ table: `${schema}.churn`, vacuum: true, analyze: true });
+    expect(due.map((w) => w.table)).not.toContain(`${schema}.quiet`);
+
+    const done = await maintainTables(db, { schemas: [schema] });
+    expect(done.find((w) => w.table === `${schema}.churn`)?.ms).toBeGreaterThanOrEqual(0);
+    const churn = await statsOf('churn');
+    expect(churn.vacuums).toBe(1);
+    expect(churn.analyzes).toBe(1);
+    expect(churn.dead).toBe(0);
+    expect(await statsOf('quiet')).toMatchObject({ vacuums: 0, analyzes: 0 });
+    // Nothing is due any more for the table just maintained.
+    expect((await tablesDue(db, { schemas: [schema] })).map((w) => w.table)).not.toContain(`${schema}.churn`);
+  });
+
+  it('only analyzes a table that received fewer new rows than the vacuum threshold', async () => {
+    await write(
+      'CREATE TABLE fresh (id int PRIMARY KEY)',
+      'INSERT INTO fresh SELECT g FROM generate_series(1, 200) g',
+    );
+    await until(async () =>
+      (await tablesDue(db, { schemas: [schema] })).some((w) => w.table === `${schema}.fresh`),
+    );
+    expect((await tablesDue(db, { schemas: [schema] })).find((w) => w.table === `${schema}.fresh`)).toEqual({
+      table: `${schema}.fresh`,
+      vacuum: false,
+      analyze: true,
+    });
+    await maintainTables(db, { schemas: [schema] });
+    expect(await statsOf('fresh')).toMatchObject({ vacuums: 0, analyzes: 1 });
+  });
+
+  it('runs by itself every interval while the process runs, and stops with it', async () => {
+    const service = tableMaintenanceService({
+      db,
+      log: createLogger('silent', false),
+      intervalMs: 50,
+      schemas: [schema],
+    });
+    await service.start();
+    try {
+      await write(
+        'CREATE TABLE busy (id int PRIMARY KEY, n int NOT NULL)',
+        'INSERT INTO busy SELECT g, 0 FROM generate_series(1, 500) g',
+      );
+      await write('DELETE FROM busy WHERE id <= 400');
+      await until(async () => (await statsOf('busy')).vacuums > 0);
+      expect((await statsOf('busy')).dead).toBe(0);
+    } finally {
+      await service.stop();
+    }
+    // Stopped: new dead rows, once the statistics show them, stay for several intervals.
+    await write('DELETE FROM busy');
+    await until(async () => (await statsOf('busy')).dead >= 100);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await statsOf('busy')).toMatchObject({ vacuums: 1, dead: 100 });
+  });
+});

@@ -1,0 +1,131 @@
+import { type Kysely, sql } from 'kysely';
+import type { Logger } from '../lib/logger.ts';
+import type { DB } from './types.ts';
+
+/**
+ * Autovacuum's work, for the embedded database. PGlite runs PostgreSQL as one session without
+ * autovacuum's background workers, so without this nothing would ever:
+ * - remove the row versions that updates and deletes leave behind (every run's row is written
+ *   twice, the job queue's rows three times), in the tables and in their indexes;
+ * - refresh the planner's statistics. A statement prepared while its tables were nearly empty keeps
+ *   the plan made for that size until statistics change: the ending of a batch of runs took 1.6 ms
+ *   after 5,000 runs and 4.3 ms after 20,000, and stayed at about 1.2 ms when the tables were
+ *   vacuumed and analyzed as they grew;
+ * - freeze old rows before transaction ids wrap around.
+ * The rules and thresholds are autovacuum's own defaults, read from the same statistics.
+ */
+
+/** A table is vacuumed when its dead rows exceed this many plus a share of its live rows. */
+const VACUUM_BASE = 50;
+const VACUUM_SCALE = 0.2;
+/** ...or when the rows inserted since its last vacuum do (so its pages get marked all-visible). */
+const INSERT_BASE = 1000;
+const INSERT_SCALE = 0.2;
+/** A table is analyzed when the rows changed since its last analyze exceed this. */
+const ANALYZE_BASE = 50;
+const ANALYZE_SCALE = 0.1;
+/** A table whose oldest unfrozen transaction id is this old is vacuumed whatever else holds. */
+const FREEZE_MAX_AGE = 200_000_000;
+
+export interface TableWork {
+  /** Schema-qualified and quoted. */
+  table: string;
+  vacuum: boolean;
+  analyze: boolean;
+  /** How long it took, once done. */
+  ms?: number;
+}
+
+export interface MaintenanceOptions {
+  /** Only the tables of these schemas (default: every schema of the database). */
+  schemas?: readonly string[] | undefined;
+}
+
+/** The tables over a threshold now, by the server's own activity statistics. */
+export async function tablesDue(db: Kysely<DB>, options: MaintenanceOptions = {}): Promise<TableWork[]> {
+  const schemas = options.schemas ? [...options.schemas] : null;
+  const result = await sql<TableWork>`
+    SELECT format('%I.%I', s.schemaname, s.relname) AS table,
+      s.n_dead_tup > ${sql.lit(VACUUM_BASE)} + ${sql.lit(VACUUM_SCALE)} * s.n_live_tup
+        OR s.n_ins_since_vacuum > ${sql.lit(INSERT_BASE)} + ${sql.lit(INSERT_SCALE)} * s.n_live_tup
+        OR age(c.relfrozenxid) > ${sql.lit(FREEZE_MAX_AGE)} AS vacuum,
+      s.n_mod_since_analyze > ${sql.lit(ANALYZE_BASE)} + ${sql.lit(ANALYZE_SCALE)} * s.n_live_tup AND c.relkind <> 't' AS analyze
+    FROM pg_stat_all_tables s JOIN pg_class c ON c.oid = s.relid
+    WHERE c.relkind IN ('r', 'm', 't') AND c.relpersistence <> 't'
+      AND (${schemas}::text[] IS NULL OR s.schemaname = ANY(${schemas}::text[]))
+    ORDER BY s.schemaname, s.relname`.execute(db);
+  return result.rows.filter((row) => row.vacuum || row.analyze);
+}
+
+/**
+ * Vacuums and analyzes the tables that are due, one statement each (the embedded server runs them
+ * between other statements). A table dropped meanwhile is skipped. Answers what was done.
+ */
+export async function maintainTables(db: Kysely<DB>, options: MaintenanceOptions = {}): Promise<TableWork[]> {
+  const done: TableWork[] = [];
+  for (const work of await tablesDue(db, options)) {
+    // `table` comes from the catalog, quoted by format('%I.%I').
+    const statement = work.vacuum
+      ? `VACUUM${work.analyze ? ' (ANALYZE)' : ''} ${work.table}`
+      : `ANALYZE ${work.table}`;
+    try {
+      const started = performance.now();
+      await sql.raw(statement).execute(db);
+      done.push({ ...work, ms: Math.round(performance.now() - started) });
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42P01') throw error;
+    }
+  }
+  return done;
+}
+
+/** Checks the tables every `intervalMs` and maintains those that are due. */
+export function tableMaintenanceService(options: {
+  db: Kysely<DB>;
+  log: Logger;
+  intervalMs?: number;
+  schemas?: readonly string[];
+}) {
+  const intervalMs = options.intervalMs ?? 5000;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const round = async () => {
+    const started = performance.now();
+    try {
+      const done = await maintainTables(options.db, { schemas: options.schemas });
+      if (done.length > 0) {
+        const tables = done.map((w) => ({
+          table: w.table,
+          did: w.vacuum && w.analyze ? 'vacuum, analyze' : w.vacuum ? 'vacuum' : 'analyze',
+          ms: w.ms,
+        }));
+        options.log.debug({ tables, ms: Math.round(performance.now() - started) }, 'tables maintained');
+      }
+    } catch (error) {
+      options.log.warn({ err: error }, 'table maintenance failed; it is tried again later');
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = round().finally(() => {
+        running = undefined;
+        schedule();
+      });
+    }, intervalMs);
+    timer.unref();
+  };
+  return {
+    name: 'table-maintenance',
+    async start() {
+      stopped = false;
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
