@@ -6,6 +6,11 @@ import type { IntakePlan, Row } from './intake.ts';
 import { prepared, preparedQuery } from './prepared.ts';
 import type { RunQueue } from './queue.ts';
 
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
 /**
  * The intake's transaction in one round trip on PostgreSQL: BEGIN, the jobs, the runs and COMMIT go
  * out together on a pipelined connection of its own (the intake writes one batch at a time), instead
@@ -31,12 +36,22 @@ export class PipelinedIntake {
     const client = await this.#connect();
     const jobs = await this.#queue.insertStatement(plan.jobs);
     const runs = plan.statement.compile(this.#db);
-    const settled = await Promise.allSettled([
-      client.query('BEGIN'),
-      ...(jobs ? [client.query(preparedQuery(jobs.text, jobs.values))] : []),
-      client.query<Row>(prepared(runs)),
-      client.query('COMMIT'),
-    ]);
+    // The pipelined client sends each query as it is given; corked, the four leave in one write, and
+    // the server's process is woken once for them instead of up to four times.
+    const stream = (client as unknown as { connection: { stream: Corkable } }).connection.stream;
+    stream.cork();
+    let sent: Promise<pg.QueryResult>[];
+    try {
+      sent = [
+        client.query('BEGIN'),
+        ...(jobs ? [client.query(preparedQuery(jobs.text, jobs.values))] : []),
+        client.query<Row>(prepared(runs)),
+        client.query('COMMIT'),
+      ];
+    } finally {
+      stream.uncork();
+    }
+    const settled = await Promise.allSettled(sent);
     const failed = settled.find((r) => r.status === 'rejected');
     // A statement that failed made the server end the transaction; its COMMIT then rolled it back.
     if (failed) throw (failed as PromiseRejectedResult).reason;
