@@ -1,6 +1,7 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, fdatasyncSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { NodeFS } from '@electric-sql/pglite/nodefs';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely } from 'kysely';
 import pg from 'pg';
@@ -76,7 +77,43 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
  * the one connection for 0.6-0.9 s; at 10 it takes 40-70 ms, and the plans of Area's statements
  * (keys, owners, statuses, times) need no finer statistics.
  */
-const PGLITE_SETTINGS = ['shared_buffers=16MB', 'default_statistics_target=10'];
+const PGLITE_SETTINGS = [
+  'shared_buffers=16MB',
+  'default_statistics_target=10',
+  // See DurableNodeFS: commits are flushed to the disk, through fsync (fdatasync is a no-op there).
+  'fsync=on',
+  'wal_sync_method=fsync',
+];
+
+type NodeFSInit = Awaited<ReturnType<NodeFS['init']>>;
+interface EmscriptenNodeFS {
+  NODEFS: { stream_ops: { fsync?: (stream: { nfd: number }) => number } };
+}
+
+/**
+ * PGlite's file system for Node writes through to the disk but cannot flush it (its streams have no
+ * fsync, and fdatasync is a no-op), and PGlite starts PostgreSQL with fsync off. A committed run then
+ * survived a crash of Area, its writes being in the kernel, but not a crash of the machine, which
+ * could also leave the data files inconsistent. This one gives the streams an fsync (fdatasync of the
+ * file), and the server runs with fsync on: the WAL is flushed at each commit, the data files at each
+ * checkpoint, as PostgreSQL does on its own.
+ */
+class DurableNodeFS extends NodeFS {
+  override async init(...args: Parameters<NodeFS['init']>): Promise<NodeFSInit> {
+    const { emscriptenOpts } = await super.init(...args);
+    const addFsync = (module: EmscriptenNodeFS) => {
+      module.NODEFS.stream_ops.fsync = (stream) => {
+        try {
+          fdatasyncSync(stream.nfd);
+          return 0;
+        } catch {
+          return 29; // EIO: PostgreSQL stops rather than go on with data it could not flush.
+        }
+      };
+    };
+    return { emscriptenOpts: { ...emscriptenOpts, preRun: [...(emscriptenOpts.preRun ?? []), addFsync] } };
+  }
+}
 
 async function openPglite(
   dataDir: string | undefined,
@@ -100,7 +137,7 @@ async function openPglite(
     }
     setWasmTieringBudget();
     pglite = await PGlite.create({
-      ...(pgdata ? { dataDir: pgdata } : {}),
+      ...(pgdata ? { fs: new DurableNodeFS(pgdata) } : {}),
       startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])],
       ...(seed ? { loadDataDir: seed } : {}),
       ...(wasmModule ? { pgliteWasmModule: wasmModule } : {}),
