@@ -63,10 +63,12 @@ export async function tablesDue(db: Kysely<DB>, options: MaintenanceOptions = {}
 
 /**
  * Vacuums and analyzes the tables that are due, one statement each (the embedded server runs them
- * between other statements). A table dropped meanwhile is skipped. Answers what was done.
+ * between other statements). A table dropped meanwhile is skipped; one that fails does not keep the
+ * others from their turn, and the failures are thrown together at the end. Answers what was done.
  */
 export async function maintainTables(db: Kysely<DB>, options: MaintenanceOptions = {}): Promise<TableWork[]> {
   const done: TableWork[] = [];
+  const failed: { table: string; error: unknown }[] = [];
   for (const work of await tablesDue(db, options)) {
     // `table` comes from the catalog, quoted by format('%I.%I').
     const statement = work.vacuum
@@ -77,8 +79,14 @@ export async function maintainTables(db: Kysely<DB>, options: MaintenanceOptions
       await sql.raw(statement).execute(db);
       done.push({ ...work, ms: Math.round(performance.now() - started) });
     } catch (error) {
-      if ((error as { code?: string }).code !== '42P01') throw error;
+      if ((error as { code?: string }).code !== '42P01') failed.push({ table: work.table, error });
     }
+  }
+  if (failed.length > 0) {
+    throw new AggregateError(
+      failed.map((f) => f.error),
+      `could not maintain ${failed.map((f) => f.table).join(', ')}`,
+    );
   }
   return done;
 }
