@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
+import { until } from '../testing/until.ts';
 import { maintainTables, tableMaintenanceService, tablesDue } from './table-maintenance.ts';
 import type { DB } from './types.ts';
 
@@ -26,15 +27,6 @@ async function statsOf(table: string) {
   return row;
 }
 
-/** Waits until the server's statistics show what `write` published (they are read in a new transaction). */
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 beforeAll(async () => {
   database = await createTestDatabase({ migrate: false });
   db = database.db;
@@ -54,7 +46,11 @@ describe('table maintenance (autovacuum for the embedded database)', () => {
       'INSERT INTO quiet SELECT g FROM generate_series(1, 10) g',
     );
     await write('UPDATE churn SET n = n + 1');
-    await until(async () => (await statsOf('churn')).dead >= 1000);
+    // The statistics are read in a new transaction, once the writer published them.
+    await until(
+      () => statsOf('churn'),
+      (stats) => stats.dead >= 1000,
+    );
 
     const due = await tablesDue(db, { schemas: [schema] });
     expect(due).toContainEqual({ table: `${schema}.churn`, vacuum: true, analyze: true });
@@ -76,8 +72,9 @@ describe('table maintenance (autovacuum for the embedded database)', () => {
       'CREATE TABLE fresh (id int PRIMARY KEY)',
       'INSERT INTO fresh SELECT g FROM generate_series(1, 200) g',
     );
-    await until(async () =>
-      (await tablesDue(db, { schemas: [schema] })).some((w) => w.table === `${schema}.fresh`),
+    await until(
+      () => tablesDue(db, { schemas: [schema] }),
+      (due) => due.some((w) => w.table === `${schema}.fresh`),
     );
     expect((await tablesDue(db, { schemas: [schema] })).find((w) => w.table === `${schema}.fresh`)).toEqual({
       table: `${schema}.fresh`,
@@ -102,14 +99,20 @@ describe('table maintenance (autovacuum for the embedded database)', () => {
         'INSERT INTO busy SELECT g, 0 FROM generate_series(1, 500) g',
       );
       await write('DELETE FROM busy WHERE id <= 400');
-      await until(async () => (await statsOf('busy')).vacuums > 0);
+      await until(
+        () => statsOf('busy'),
+        (stats) => stats.vacuums > 0,
+      );
       expect((await statsOf('busy')).dead).toBe(0);
     } finally {
       await service.stop();
     }
     // Stopped: new dead rows, once the statistics show them, stay for several intervals.
     await write('DELETE FROM busy');
-    await until(async () => (await statsOf('busy')).dead >= 100);
+    await until(
+      () => statsOf('busy'),
+      (stats) => stats.dead >= 100,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await statsOf('busy')).toMatchObject({ vacuums: 1, dead: 100 });
   });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { TEST_DATABASE_URL } from '../testing/test-db.ts';
 import { createTestUser, type TestUser } from '../testing/test-users.ts';
+import { until } from '../testing/until.ts';
 import type { DefinitionNode, WorkflowDefinition } from '../workflows/definition.ts';
 import { foldRunCounts, runCountsOf } from '../workflows/run-counts.ts';
 import { ActiveTriggerReader } from './active-triggers.ts';
@@ -38,16 +39,6 @@ let sink: Server;
 let sinkUrl: string;
 const received: unknown[] = [];
 const receivedHeaders: Record<string, unknown>[] = [];
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const execution = (id: string) =>
   t.ctx.db.selectFrom('executions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();

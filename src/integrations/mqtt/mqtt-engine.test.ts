@@ -7,6 +7,7 @@ import { definition, insertPublishedWorkflow } from '../../engine/engine-fixture
 import { Subscriptions } from '../../engine/subscriptions.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { createTestUser, type TestUser } from '../../testing/test-users.ts';
+import { until } from '../../testing/until.ts';
 import { type ReceivedMessage, sessionClientId } from './common/connect.ts';
 
 /** The real Mosquitto broker; every test works under a topic prefix of its own. */
@@ -86,16 +87,6 @@ const runsOf = (workflowId: string) =>
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Gives a message that would wrongly make a run the time to arrive. */
 const settle = () => new Promise((r) => setTimeout(r, 1_000));
