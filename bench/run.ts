@@ -3,8 +3,12 @@
  * in another (autocannon), and a local HTTP sink here; prints one line per scenario and database.
  * PostgreSQL is used when DATABASE_URL is set (a schema of its own, dropped afterwards).
  * BENCH_SECONDS shortens the load phases (default 20); BENCH_ONLY=pglite|postgres picks one database;
- * BENCH_PARTS=load|schedules runs only the load scenarios (1, 2, 3, 5) or only the schedules (4);
- * BENCH_COLD_STARTS sets how many starts scenario 5's cold start is the median of (default 5).
+ * BENCH_PARTS=load|schedules runs only the load scenarios (1, 2, 3, 5) or only the schedules (4), and
+ * BENCH_PARTS=s1 only scenario 1 (with the start and memory of 5); BENCH_CONCURRENCY sets scenario 1's
+ * concurrencies (default 10,50); BENCH_COLD_STARTS sets how many starts scenario 5's cold start is the
+ * median of (default 5); BENCH_IDLE_SECONDS how long Area idles before its memory is read (default 30);
+ * BENCH_NODE_OPTIONS are given to Node in the Area processes, e.g.
+ * `BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/profiles"` for a CPU profile of each.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,8 +26,18 @@ import { createOwnSchemaDatabase } from '../src/engine/own-schema.ts';
 import { type AreaProcess, startAreaProcess } from '../src/engine/process-harness.ts';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
-// Which parts run: the load scenarios (1, 2, 3, 5) and/or the schedules (4).
+// Which parts run: the load scenarios (1, 2, 3, 5) or scenario 1 alone, and/or the schedules (4).
 const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'load,schedules').split(','));
+const LOAD = PARTS.has('load') || PARTS.has('s1');
+for (const part of PARTS)
+  if (!['load', 's1', 'schedules'].includes(part))
+    throw new Error(`BENCH_PARTS takes load, s1 and schedules, separated by commas, not "${part}"`);
+const CONCURRENCY = (process.env['BENCH_CONCURRENCY'] ?? '10,50').split(',').map(Number);
+if (CONCURRENCY.some((c) => !Number.isInteger(c) || c < 1))
+  throw new Error(
+    `BENCH_CONCURRENCY must be whole numbers of at least 1, separated by commas, not "${process.env['BENCH_CONCURRENCY']}"`,
+  );
+const NODE_OPTIONS = (process.env['BENCH_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean);
 const AUTOCANNON = fileURLToPath(new URL('../node_modules/.bin/autocannon', import.meta.url));
 const SCHEDULES = 10_000;
 const COLD_STARTS = Number(process.env['BENCH_COLD_STARTS'] ?? 5);
@@ -210,7 +224,7 @@ async function coldStarts(env: Record<string, string>): Promise<{ area: AreaProc
   const wall: number[] = [];
   const start = async () => {
     const spawned = Date.now();
-    const area = await startAreaProcess('api,worker,scheduler', env);
+    const area = await startAreaProcess('api,worker,scheduler', env, NODE_OPTIONS);
     wall.push(Date.now() - spawned);
     ready.push(area.readyMs);
     return area;
@@ -236,7 +250,7 @@ async function loadScenarios(kind: string, area: AreaProcess, coldStart: string,
   const body = JSON.stringify({ user: 'u1', amount: 42 });
   const doneUrl = `${area.url}/hooks/${s.done.token}`;
   const s1Key = `/s1-${kind}`;
-  for (const c of [10, 50]) {
+  for (const c of CONCURRENCY) {
     await autocannon(doneUrl, c, 3, body);
     // Runs whose requests the warm-up cut off at its end still reach the sink: counted before, not in.
     const before = await sinkSettled(s1Key);
@@ -251,6 +265,8 @@ async function loadScenarios(kind: string, area: AreaProcess, coldStart: string,
     );
   }
   const peakRss = rssOf(pid, 'VmHWM');
+  const s5 = `${kind} s5 cold start ${coldStart}, idle RSS ${idleRss} MB after ${idleSeconds} s, peak RSS ${peakRss} MB in s1`;
+  if (!PARTS.has('load')) return report(s5);
 
   // 2. respond at once: accepted rate, then the time until every accepted run has posted to the sink.
   const s2Key = `/s2-${kind}`;
@@ -273,10 +289,8 @@ async function loadScenarios(kind: string, area: AreaProcess, coldStart: string,
     await sleep(20);
   }
   await waitForSink(s3Key, 200, 30_000);
-  report(
-    // Ready counts from the process's own start (Node's boot and loading the code included).
-    `${kind} s5 cold start ${coldStart}, idle RSS ${idleRss} MB after ${idleSeconds} s, peak RSS ${peakRss} MB in s1`,
-  );
+  // Ready counts from the process's own start (Node's boot and loading the code included).
+  report(s5);
 }
 
 async function latencyReport(kind: string, db: Database['db'], workflowId: string): Promise<void> {
@@ -336,12 +350,12 @@ async function benchPglite(): Promise<void> {
     const seeded = await seed(database.db, 'pglite');
     await database.close();
 
-    if (PARTS.has('load')) {
+    if (LOAD) {
       const { area, summary } = await coldStarts(env);
       await loadScenarios('pglite', area, summary, seeded);
       await area.stop();
       database = await openDatabase({ dataDir });
-      await latencyReport('pglite', database.db, seeded.latency.id);
+      if (PARTS.has('load')) await latencyReport('pglite', database.db, seeded.latency.id);
       await recordCheck('pglite', database.db, seeded);
       await database.close();
     }
@@ -349,7 +363,7 @@ async function benchPglite(): Promise<void> {
       database = await openDatabase({ dataDir });
       await seedSchedules(database.db, seeded.userId, '/s4');
       await database.close();
-      const area = await startAreaProcess('api,worker,scheduler', env);
+      const area = await startAreaProcess('api,worker,scheduler', env, NODE_OPTIONS);
       await scheduleScenario('pglite', area, () => openDatabase({ dataDir }));
     }
   } finally {
@@ -362,16 +376,16 @@ async function benchPostgres(url: string): Promise<void> {
   const env = { ...db.env, WORKER_CONCURRENCY: '50', DATABASE_POOL_SIZE: '20' };
   try {
     const seeded = await seed(db.db, 'postgres');
-    if (PARTS.has('load')) {
+    if (LOAD) {
       const { area, summary } = await coldStarts(env);
       await loadScenarios('postgres', area, summary, seeded);
       await area.stop();
-      await latencyReport('postgres', db.db, seeded.latency.id);
+      if (PARTS.has('load')) await latencyReport('postgres', db.db, seeded.latency.id);
       await recordCheck('postgres', db.db, seeded);
     }
     if (PARTS.has('schedules')) {
       await seedSchedules(db.db, seeded.userId, '/s4');
-      const area = await startAreaProcess('api,worker,scheduler', env);
+      const area = await startAreaProcess('api,worker,scheduler', env, NODE_OPTIONS);
       await scheduleScenario('postgres', area, async () => openDatabase({ databaseUrl: db.url }));
     }
   } finally {

@@ -20,10 +20,17 @@ export interface AreaProcess {
   kill(): void;
 }
 
-/** Starts `engine-process.ts` with the given roles and settings and waits for its READY line. */
-export async function startAreaProcess(roles: string, env: Record<string, string>): Promise<AreaProcess> {
+/**
+ * Starts `engine-process.ts` with the given roles and settings and waits for its READY line.
+ * `nodeOptions` go to Node before the entry (e.g. `--cpu-prof`).
+ */
+export async function startAreaProcess(
+  roles: string,
+  env: Record<string, string>,
+  nodeOptions: readonly string[] = [],
+): Promise<AreaProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'area-proc-'));
-  const child = spawn(NODE, [ENTRY, roles], {
+  const child = spawn(NODE, [...nodeOptions, ENTRY, roles], {
     env: {
       NODE_COMPILE_CACHE: COMPILE_CACHE,
       ...process.env,
