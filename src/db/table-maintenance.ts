@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
+import type { BackgroundService } from '../app-context.ts';
 import type { Logger } from '../lib/logger.ts';
+import { periodicService } from '../system/periodic-service.ts';
 import type { DB } from './types.ts';
 
 /**
@@ -91,20 +93,20 @@ export async function maintainTables(db: Kysely<DB>, options: MaintenanceOptions
   return done;
 }
 
-/** Checks the tables every `intervalMs` and maintains those that are due. */
+/** Checks the tables every `intervalMs` (after the last check ended) and maintains those that are due. */
 export function tableMaintenanceService(options: {
   db: Kysely<DB>;
   log: Logger;
   intervalMs?: number;
   schemas?: readonly string[];
-}) {
+}): BackgroundService {
   const intervalMs = options.intervalMs ?? 5000;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const round = async () => {
-    const started = performance.now();
-    try {
+  return periodicService({
+    name: 'table-maintenance',
+    firstAfterMs: intervalMs,
+    everyMs: intervalMs,
+    round: async () => {
+      const started = performance.now();
       const done = await maintainTables(options.db, { schemas: options.schemas });
       if (done.length > 0) {
         const tables = done.map((w) => ({
@@ -114,30 +116,7 @@ export function tableMaintenanceService(options: {
         }));
         options.log.debug({ tables, ms: Math.round(performance.now() - started) }, 'tables maintained');
       }
-    } catch (error) {
-      options.log.warn({ err: error }, 'table maintenance failed; it is tried again later');
-    }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = round().finally(() => {
-        running = undefined;
-        schedule();
-      });
-    }, intervalMs);
-    timer.unref();
-  };
-  return {
-    name: 'table-maintenance',
-    async start() {
-      stopped = false;
-      schedule();
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+    onError: (error) => options.log.warn({ err: error }, 'table maintenance failed; it is tried again later'),
+  });
 }

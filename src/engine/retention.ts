@@ -1,6 +1,8 @@
 import { type Kysely, sql } from 'kysely';
+import type { BackgroundService } from '../app-context.ts';
 import type { DB } from '../db/types.ts';
 import type { Logger } from '../lib/logger.ts';
+import { periodicService } from '../system/periodic-service.ts';
 import { foldRunCounts } from '../workflows/run-counts.ts';
 
 const BATCH = 1000;
@@ -49,29 +51,17 @@ export async function pruneExecutions(
 }
 
 /** Runs the pruning (and folds the workflows' counter shards) a minute after start, then every hour. */
-export function retentionService(options: RetentionOptions) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  const run = () => {
-    running ??= pruneExecutions(options)
-      .catch((error) => options.log.error({ err: error }, 'pruning old runs failed'))
-      .then(() => foldRunCounts(options.db))
-      .catch((error) => options.log.error({ err: error }, 'folding run counters failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  return {
+export function retentionService(options: RetentionOptions): BackgroundService {
+  return periodicService({
     name: 'retention',
-    async start() {
-      timer = setTimeout(function again() {
-        run();
-        timer = setTimeout(again, 60 * 60_000).unref();
-      }, 60_000).unref();
+    firstAfterMs: 60_000,
+    everyMs: 60 * 60_000,
+    round: async () => {
+      await pruneExecutions(options).catch((error: unknown) =>
+        options.log.error({ err: error }, 'pruning old runs failed'),
+      );
+      await foldRunCounts(options.db);
     },
-    async stop() {
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+    onError: (error) => options.log.error({ err: error }, 'folding run counters failed'),
+  });
 }

@@ -1,34 +1,22 @@
 import type { AppContext, BackgroundService } from '../app-context.ts';
 import { pruneStatus, runHealthCheck } from './health-check.ts';
+import { periodicService } from './periodic-service.ts';
 
-/** Runs the health check every HEALTH_CHECK_INTERVAL_SECONDS on a scheduler process. */
+/**
+ * Runs the health check on a scheduler process as it starts, then HEALTH_CHECK_INTERVAL_SECONDS
+ * after each check ended (0 turns it off).
+ */
 export function healthCheckService(ctx: AppContext): BackgroundService {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    running ??= (async () => {
-      try {
-        await runHealthCheck(ctx);
-        await pruneStatus(ctx.db);
-      } catch (error) {
-        ctx.log.warn({ err: error }, 'health check failed');
-      } finally {
-        running = undefined;
-      }
-    })();
-  };
-  return {
+  const seconds = ctx.config.integrations.healthCheckIntervalSeconds;
+  if (seconds === 0) return { name: 'health-check', start: async () => {}, stop: async () => {} };
+  return periodicService({
     name: 'health-check',
-    async start() {
-      const seconds = ctx.config.integrations.healthCheckIntervalSeconds;
-      if (seconds === 0) return;
-      tick();
-      timer = setInterval(tick, seconds * 1000);
-      timer.unref();
+    firstAfterMs: 0,
+    everyMs: seconds * 1000,
+    round: async () => {
+      await runHealthCheck(ctx);
+      await pruneStatus(ctx.db);
     },
-    async stop() {
-      if (timer) clearInterval(timer);
-      await running;
-    },
-  };
+    onError: (error) => ctx.log.warn({ err: error }, 'health check failed'),
+  });
 }
