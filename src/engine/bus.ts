@@ -12,6 +12,8 @@ export const ENGINE_CHANNEL = 'area_engine';
  */
 export class EngineBus {
   readonly #local = new EventEmitter();
+  /** Who waits for which run to end: a run's ending reaches its own waiters only. */
+  readonly #waiters = new Map<string, Set<() => void>>();
   readonly #pool: pg.Pool | undefined;
   readonly #url: string | undefined;
   readonly #log: Logger;
@@ -37,7 +39,7 @@ export class EngineBus {
     client.on('notification', (message) => {
       const payload = message.payload ?? '';
       const [kind, id] = [payload.slice(0, payload.indexOf(':')), payload.slice(payload.indexOf(':') + 1)];
-      if (kind === 'done') for (const one of id.split(',')) this.#local.emit('done', one);
+      if (kind === 'done') for (const one of id.split(',')) this.#done(one);
       else if (kind === 'cancel') this.#local.emit(kind, id);
     });
     await client.query(`LISTEN ${ENGINE_CHANNEL}`);
@@ -58,11 +60,21 @@ export class EngineBus {
         .query('SELECT pg_notify($1, $2)', [ENGINE_CHANNEL, `${kind}:${id}`])
         .catch((error: unknown) => {
           this.#log.warn({ err: error }, 'engine notification not sent');
-          this.#local.emit(kind, id);
+          this.#deliver(kind, id);
         });
     } else {
-      this.#local.emit(kind, id);
+      this.#deliver(kind, id);
     }
+  }
+
+  #deliver(kind: 'done' | 'cancel', id: string): void {
+    if (kind === 'done') this.#done(id);
+    else this.#local.emit(kind, id);
+  }
+
+  #done(executionId: string): void {
+    const waiting = this.#waiters.get(executionId);
+    if (waiting) for (const wake of [...waiting]) wake();
   }
 
   publishDone(executionId: string): void {
@@ -76,7 +88,7 @@ export class EngineBus {
    */
   ended(executionIds: readonly string[]): void {
     if (this.#listener) return;
-    for (const id of executionIds) this.#local.emit('done', id);
+    for (const id of executionIds) this.#done(id);
   }
 
   publishCancel(executionId: string): void {
@@ -96,13 +108,18 @@ export class EngineBus {
         settled = true;
         clearTimeout(timer);
         clearInterval(poll);
-        this.#local.off('done', onDone);
+        const waiting = this.#waiters.get(executionId);
+        waiting?.delete(onDone);
+        if (waiting?.size === 0) this.#waiters.delete(executionId);
         resolve(value);
       };
-      const onDone = (id: string) => {
-        if (id === executionId) finish(true);
-      };
-      this.#local.on('done', onDone);
+      const onDone = () => finish(true);
+      let waiting = this.#waiters.get(executionId);
+      if (!waiting) {
+        waiting = new Set();
+        this.#waiters.set(executionId, waiting);
+      }
+      waiting.add(onDone);
       const timer = setTimeout(() => finish(false), ms);
       // A notification can be missed (a listener reconnecting); a slow look at the row covers it.
       const check = () =>
