@@ -114,4 +114,33 @@ describe('periodic background services', () => {
     );
     await service.stop();
   });
+
+  it('keeps one round at a time when started again before a stop finished', async () => {
+    let inRound = 0;
+    let overlapped = false;
+    let rounds = 0;
+    const service = periodicService({
+      name: 'test',
+      firstAfterMs: 0,
+      everyMs: 5,
+      round: async () => {
+        inRound++;
+        if (inRound > 1) overlapped = true;
+        rounds++;
+        await sleep(30);
+        inRound--;
+      },
+      onError: () => {},
+    });
+    await service.start();
+    const stopping = service.stop();
+    await service.start();
+    await stopping;
+    await until(
+      async () => rounds,
+      (n) => n >= 4,
+    );
+    await service.stop();
+    expect(overlapped).toBe(false);
+  });
 });

@@ -22,8 +22,7 @@ export function periodicService(options: PeriodicOptions): BackgroundService {
   let stopped = true;
   const runRound = () => {
     timer = undefined;
-    running = options
-      .round()
+    running = (async () => options.round())()
       .catch(options.onError)
       .finally(() => {
         running = undefined;
@@ -40,6 +39,8 @@ export function periodicService(options: PeriodicOptions): BackgroundService {
     async start() {
       if (!stopped) return;
       stopped = false;
+      // Started again before a round from before the stop ended: that round schedules the next.
+      if (running) return;
       if (options.firstAfterMs === 0) runRound();
       else schedule(options.firstAfterMs);
     },
