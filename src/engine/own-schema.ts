@@ -30,11 +30,26 @@ export async function createOwnSchemaDatabase(
       await client.end();
     }
   };
-  await admin(`CREATE SCHEMA ${schema}`);
-  const database = await openDatabase({ databaseUrl: serverUrl, schema, poolSize: 5 });
-  await migrateUp(database.db);
+  const drop = () =>
+    admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_q CASCADE`);
+  // The address is checked before anything is made: a schema is never left behind by a bad one.
   const url = new URL(serverUrl);
   url.searchParams.set('options', `-c search_path=${schema},public`);
+  await admin(`CREATE SCHEMA ${schema}`);
+  let database: Database;
+  try {
+    database = await openDatabase({ databaseUrl: serverUrl, schema, poolSize: 5 });
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  try {
+    await migrateUp(database.db);
+  } catch (error) {
+    await database.close();
+    await drop();
+    throw error;
+  }
   return {
     ...database,
     schema,
@@ -42,7 +57,7 @@ export async function createOwnSchemaDatabase(
     env: { DATABASE_URL: url.toString(), QUEUE_SCHEMA: `${schema}_q` },
     close: async () => {
       await database.close();
-      await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_q CASCADE`);
+      await drop();
     },
   };
 }
