@@ -36,27 +36,23 @@ export async function createOwnSchemaDatabase(
   const url = new URL(serverUrl);
   url.searchParams.set('options', `-c search_path=${schema},public`);
   await admin(`CREATE SCHEMA ${schema}`);
-  let database: Database;
+  let database: Database | undefined;
   try {
     database = await openDatabase({ databaseUrl: serverUrl, schema, poolSize: 5 });
-  } catch (error) {
-    await drop();
-    throw error;
-  }
-  try {
     await migrateUp(database.db);
   } catch (error) {
-    await database.close();
+    await database?.close();
     await drop();
     throw error;
   }
+  const opened = database;
   return {
-    ...database,
+    ...opened,
     schema,
     url: url.toString(),
     env: { DATABASE_URL: url.toString(), QUEUE_SCHEMA: `${schema}_q` },
     close: async () => {
-      await database.close();
+      await opened.close();
       await drop();
     },
   };
