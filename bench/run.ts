@@ -235,7 +235,7 @@ async function coldStarts(env: Record<string, string>): Promise<{ area: AreaProc
     COLD_STARTS > 1 ? `, ${Math.min(...ready)}-${Math.max(...ready)} ms over ${COLD_STARTS} starts` : '';
   return {
     area,
-    summary: `${percentile(ready, 50)} ms to ready (median${range}; ${percentile(wall, 50)} ms from spawn)`,
+    summary: `${percentile(ready, 50)} ms to ready (median${range}; ${percentile(wall, 50)} ms from spawn; code from ${area.loadedFrom === 'bundle' ? 'the start-up bundle' : 'src'})`,
   };
 }
 

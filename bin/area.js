@@ -29,7 +29,6 @@ if (major >= 24) {
       // Not allowed here: run without the setting.
     }
   }
-  // The CLI runs itself when argv[1] names it.
   process.argv[1] = cli;
   await import(cli);
 } else {

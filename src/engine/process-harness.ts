@@ -16,6 +16,8 @@ export interface AreaProcess {
   url: string | undefined;
   /** Milliseconds from the process's start to ready, as the process measured them. */
   readyMs: number;
+  /** Where its code came from: the start-up bundle or src (see system/app-bundle.ts). */
+  loadedFrom: 'bundle' | 'src';
   stop(): Promise<void>;
   kill(): void;
 }
@@ -48,24 +50,33 @@ export async function startAreaProcess(
   child.stderr?.on('data', (chunk: Buffer) => {
     errors = (errors + chunk.toString()).slice(-4000);
   });
-  const ready = await new Promise<{ url: string | undefined; ms: number }>((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /READY (\S+) (\d+)/.exec(out);
-      if (match) {
-        child.stdout?.off('data', onData);
-        resolve({ url: match[1] === '-' ? undefined : match[1], ms: Number(match[2]) });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`area process (${roles}) exited with ${code}: ${errors}`)));
-  });
+  const ready = await new Promise<{ url: string | undefined; ms: number; from: 'bundle' | 'src' }>(
+    (resolve, reject) => {
+      let out = '';
+      const onData = (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /READY (\S+) (\d+) (bundle|src)\n/.exec(out);
+        if (match) {
+          child.stdout?.off('data', onData);
+          resolve({
+            url: match[1] === '-' ? undefined : match[1],
+            ms: Number(match[2]),
+            from: match[3] as 'bundle' | 'src',
+          });
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.once('exit', (code) =>
+        reject(new Error(`area process (${roles}) exited with ${code}: ${errors}`)),
+      );
+    },
+  );
   child.stdout?.resume();
   return {
     child,
     url: ready.url,
     readyMs: ready.ms,
+    loadedFrom: ready.from,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

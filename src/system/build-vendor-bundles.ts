@@ -11,14 +11,15 @@ import {
   type VendorManifest,
 } from './vendor-bundles.ts';
 
-/** The part of rolldown's API used here. */
-interface Bundler {
+/** The part of rolldown's API Area's bundles use. */
+export interface Bundler {
   rolldown(options: {
     input: Record<string, string>;
     platform: 'node';
     external: (id: string) => boolean;
     treeshake: boolean;
     logLevel: 'silent';
+    plugins?: { name: string; transform(code: string, id: string): { code: string } | null }[];
   }): Promise<{
     write(options: {
       dir: string;
@@ -26,7 +27,7 @@ interface Bundler {
       entryFileNames: string;
       chunkFileNames: string;
       strictExecutionOrder: boolean;
-    }): Promise<unknown>;
+    }): Promise<{ output: { type: string; fileName: string; moduleIds?: string[] }[] }>;
     close(): Promise<void>;
   }>;
 }
@@ -35,7 +36,7 @@ interface Bundler {
  * Rolldown, the bundler Vite builds the web app with, from Vite's own install (Vite is a dependency:
  * `npm start` builds the web app when it is missing).
  */
-async function loadBundler(): Promise<Bundler> {
+export async function loadBundler(): Promise<Bundler> {
   const fromVite = createRequire(fileURLToPath(import.meta.resolve('vite')));
   return (await import(pathToFileURL(fromVite.resolve('rolldown')).href)) as Bundler;
 }
@@ -94,7 +95,7 @@ function entriesOf(
 }
 
 /** A bare specifier (another package or a Node built-in): left to Node, not put in the bundle. */
-const isBare = (id: string) => !id.startsWith('.') && !path.isAbsolute(id) && !id.startsWith('\0');
+export const isBare = (id: string) => !id.startsWith('.') && !path.isAbsolute(id) && !id.startsWith('\0');
 
 /** Writes one bundle of `entries` (name -> file) into `outDir`, in the given module format. */
 async function bundle(

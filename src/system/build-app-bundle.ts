@@ -1,0 +1,85 @@
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  APP_BUNDLE_DIR,
+  APP_ENTRIES,
+  APP_MANIFEST_FILE,
+  type AppEntry,
+  type AppManifest,
+} from './app-bundle.ts';
+import { isBare, loadBundler } from './build-vendor-bundles.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Bundles Area's own modules (app-bundle.ts says why) into `dir`, replacing what was there, with the
+ * manifest that tells whether the bundle is still current. Packages stay outside (imported by name).
+ * Each module keeps its own `import.meta.url`, so the paths it builds from it (migrations, the web
+ * app, worker threads) still point into the checkout.
+ */
+export async function buildAppBundle(dir: string = APP_BUNDLE_DIR): Promise<AppManifest> {
+  const bundler = await loadBundler();
+  const input = Object.fromEntries(
+    Object.entries(APP_ENTRIES).map(([name, file]) => [name, path.join(ROOT, file)]),
+  );
+  // Each source's size and time as it was read: one changed later makes the bundle out of date.
+  const read = new Map<string, [size: number, mtimeMs: number]>();
+  const build = await bundler.rolldown({
+    input,
+    platform: 'node',
+    external: isBare,
+    // Every module runs as it does from src, in the same order.
+    treeshake: false,
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'own-import-meta-url',
+        transform(code, id) {
+          if (path.isAbsolute(id) && id.startsWith(ROOT) && !read.has(id)) {
+            const stat = statSync(id);
+            read.set(id, [stat.size, stat.mtimeMs]);
+          }
+          if (!code.includes('import.meta.url')) return null;
+          return { code: code.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(id).href)) };
+        },
+      },
+    ],
+  });
+  const partial = `${dir}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  try {
+    const { output } = await build.write({
+      dir: partial,
+      format: 'esm',
+      entryFileNames: '[name].mjs',
+      chunkFileNames: 'chunk-[hash].mjs',
+      strictExecutionOrder: true,
+    });
+    const files = new Set<string>();
+    for (const chunk of output) {
+      for (const id of chunk.moduleIds ?? []) if (path.isAbsolute(id) && id.startsWith(ROOT)) files.add(id);
+    }
+    const manifest: AppManifest = {
+      root: ROOT,
+      entries: Object.fromEntries(Object.keys(APP_ENTRIES).map((name) => [name, `${name}.mjs`])) as Record<
+        AppEntry,
+        string
+      >,
+      sources: [...files].sort().map((file) => {
+        const [size, mtimeMs] = read.get(file) ?? [-1, -1];
+        return [path.relative(ROOT, file), size, mtimeMs];
+      }),
+    };
+    writeFileSync(path.join(partial, APP_MANIFEST_FILE), `${JSON.stringify(manifest)}\n`);
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(partial, dir);
+    return manifest;
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    throw error;
+  } finally {
+    await build.close();
+  }
+}
