@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
+import { createTestDatabase, TEST_DB_KIND, type TestDatabase } from '../testing/test-db.ts';
 import { until } from '../testing/until.ts';
 import { maintainTables, tableMaintenanceService, tablesDue } from './table-maintenance.ts';
 import type { DB } from './types.ts';
@@ -17,6 +17,13 @@ async function write(...statements: string[]): Promise<void> {
     await sql`SELECT pg_stat_force_next_flush()`.execute(trx);
   });
 }
+
+/**
+ * Whether a vacuum here must have removed every dead row. On a shared PostgreSQL server a vacuum keeps
+ * the rows that a transaction of another session (another test) may still see; the embedded database
+ * has one session.
+ */
+const DEAD_ROWS_GO = TEST_DB_KIND === 'pglite';
 
 async function statsOf(table: string) {
   const rows = await sql<{ vacuums: number; analyzes: number; dead: number }>`
@@ -61,10 +68,14 @@ describe('table maintenance (autovacuum for the embedded database)', () => {
     const churn = await statsOf('churn');
     expect(churn.vacuums).toBe(1);
     expect(churn.analyzes).toBe(1);
-    expect(churn.dead).toBe(0);
+    if (DEAD_ROWS_GO) expect(churn.dead).toBe(0);
     expect(await statsOf('quiet')).toMatchObject({ vacuums: 0, analyzes: 0 });
-    // Nothing is due any more for the table just maintained.
-    expect((await tablesDue(db, { schemas: [schema] })).map((w) => w.table)).not.toContain(`${schema}.churn`);
+    // Nothing is due any more for the table just maintained (once its dead rows are gone).
+    if (DEAD_ROWS_GO) {
+      expect((await tablesDue(db, { schemas: [schema] })).map((w) => w.table)).not.toContain(
+        `${schema}.churn`,
+      );
+    }
   });
 
   it('only analyzes a table that received fewer new rows than the vacuum threshold', async () => {
@@ -103,17 +114,19 @@ describe('table maintenance (autovacuum for the embedded database)', () => {
         () => statsOf('busy'),
         (stats) => stats.vacuums > 0,
       );
-      expect((await statsOf('busy')).dead).toBe(0);
+      if (DEAD_ROWS_GO) expect((await statsOf('busy')).dead).toBe(0);
     } finally {
       await service.stop();
     }
     // Stopped: new dead rows, once the statistics show them, stay for several intervals.
+    const stopped = await statsOf('busy');
     await write('DELETE FROM busy');
     await until(
       () => statsOf('busy'),
-      (stats) => stats.dead >= 100,
+      (stats) => stats.dead >= stopped.dead + 100,
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await statsOf('busy')).toMatchObject({ vacuums: 1, dead: 100 });
+    expect(await statsOf('busy')).toEqual({ ...stopped, dead: stopped.dead + 100 });
+    if (DEAD_ROWS_GO) expect(stopped).toMatchObject({ vacuums: 1, dead: 0 });
   });
 });
