@@ -11,7 +11,7 @@
  * `BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/profiles"` for a CPU profile of each.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -76,6 +76,29 @@ function cpuSecondsOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   const ticks = Number(fields[11]) + Number(fields[12]);
   return ticks / 100;
+}
+
+/**
+ * CPU seconds of the PostgreSQL server's processes on this machine (its backends, and those that
+ * exited, through their parent's count), or undefined when none is visible here.
+ */
+function postgresCpuSeconds(): number | undefined {
+  let ticks = 0;
+  let seen = false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!stat.includes('(postgres)')) continue;
+    const fields = stat.split(') ')[1]?.split(' ') ?? [];
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    seen = true;
+  }
+  return seen ? ticks / 100 : undefined;
 }
 
 interface Cannon {
@@ -255,13 +278,19 @@ async function loadScenarios(kind: string, area: AreaProcess, coldStart: string,
     // Runs whose requests the warm-up cut off at its end still reach the sink: counted before, not in.
     const before = await sinkSettled(s1Key);
     const cpuBefore = cpuSecondsOf(pid);
+    const serverBefore = kind === 'postgres' ? postgresCpuSeconds() : undefined;
     const r = await autocannon(doneUrl, c, SECONDS, body);
     // CPU per request varies less than the rate on a machine shared with other work.
     const cpuPerRun = ((cpuSecondsOf(pid) - cpuBefore) * 1000) / Math.max(1, r.ok);
+    const serverAfter = serverBefore === undefined ? undefined : postgresCpuSeconds();
+    const server =
+      serverBefore === undefined || serverAfter === undefined
+        ? ''
+        : `, PostgreSQL's CPU ${(((serverAfter - serverBefore) * 1000) / Math.max(1, r.ok)).toFixed(2)} ms per request`;
     const sunk = (await sinkSettled(s1Key)) - before;
     report(
       // Runs still in flight when the load stopped reach the sink without an answer counted.
-      `${kind} s1 webhook->transform->POST, respond when done, c=${c}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, sink ${sunk} for ${r.ok} ok + ${c} in flight${sunk >= r.ok && sunk <= r.ok + c ? '' : ' (MISMATCH)'}, Area's CPU ${cpuPerRun.toFixed(2)} ms per request`,
+      `${kind} s1 webhook->transform->POST, respond when done, c=${c}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, sink ${sunk} for ${r.ok} ok + ${c} in flight${sunk >= r.ok && sunk <= r.ok + c ? '' : ' (MISMATCH)'}, Area's CPU ${cpuPerRun.toFixed(2)} ms per request${server}`,
     );
   }
   const peakRss = rssOf(pid, 'VmHWM');
