@@ -27,6 +27,8 @@ export interface Bundler {
       entryFileNames: string;
       chunkFileNames: string;
       strictExecutionOrder: boolean;
+      charset?: 'ascii' | 'utf8';
+      comments?: boolean;
     }): Promise<{ output: { type: string; fileName: string; moduleIds?: string[] }[] }>;
     close(): Promise<void>;
   }>;
