@@ -121,6 +121,9 @@ async function bundle(
       entryFileNames: format === 'esm' ? '[name].mjs' : '[name].cjs',
       chunkFileNames: format === 'esm' ? 'chunk-[hash].mjs' : 'chunk-[hash].cjs',
       strictExecutionOrder: true,
+      // Held in memory for the process's life: see build-app-bundle.ts.
+      charset: 'ascii',
+      comments: false,
     });
   } finally {
     await build.close();
