@@ -53,7 +53,9 @@ function parsePort(value: string): string {
 }
 
 /** `loaded`: where the code came from (the start-up bundle or src), told when Area starts. */
-export function buildCli(loaded: LoadedFrom = { from: 'src', reason: 'loaded directly' }): Command {
+export function buildCli(
+  loaded: LoadedFrom = { from: 'src', reason: 'loaded directly', sourceChanged: false },
+): Command {
   const program = new Command('area')
     .description('Area: a self-hosted automation platform. Settings come from the environment (see README).')
     .version(VERSION, '-v, --version')
@@ -95,7 +97,7 @@ export function buildCli(loaded: LoadedFrom = { from: 'src', reason: 'loaded dir
       // From the process's own start: Node's boot and loading the code count too.
       const took = Math.round(performance.now());
       app.ctx.log.info({ roles, database: app.ctx.dbKind, ms: took, code: loaded.from }, 'Area started');
-      if (loaded.from === 'src' && / changed | is gone /.test(loaded.reason)) {
+      if (loaded.from === 'src' && loaded.sourceChanged) {
         app.ctx.log.info(`started from src: ${loaded.reason}; npm run build:start makes the bundle again`);
       }
       process.stdout.write(

@@ -64,21 +64,27 @@ describe('start-up bundle', () => {
     });
     expect(currentAppBundle(changed)).toEqual({
       reason: 'src/main.ts changed since the start-up bundle was made',
+      sourceChanged: true,
     });
     const gone = manifestOnly('gone', (m) => {
       m.sources.push(['src/removed-since.ts', 10, 1]);
     });
     expect(currentAppBundle(gone)).toEqual({
       reason: 'src/removed-since.ts is gone since the start-up bundle was made',
+      sourceChanged: true,
     });
     const elsewhere = manifestOnly('elsewhere', (m) => {
       m.root = '/elsewhere/area';
     });
     expect(currentAppBundle(elsewhere)).toEqual({
       reason: 'the start-up bundle was made for /elsewhere/area',
+      sourceChanged: false,
     });
     mkdirSync(`${DIR}-empty`, { recursive: true });
-    expect(currentAppBundle(`${DIR}-empty`)).toEqual({ reason: 'no start-up bundle was made' });
+    expect(currentAppBundle(`${DIR}-empty`)).toEqual({
+      reason: 'no start-up bundle was made',
+      sourceChanged: false,
+    });
   });
 
   it("uses AREA_BUNDLE_DIR when set, `off` turns it off, else the install's folder", () => {

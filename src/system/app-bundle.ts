@@ -34,8 +34,17 @@ export interface AppManifest {
   sources: [file: string, size: number, mtimeMs: number][];
 }
 
+/**
+ * Why the bundle is not used; `sourceChanged` when a source file differs from the one bundled (the
+ * bundle is out of date, not missing or turned off).
+ */
+export interface NotUsed {
+  reason: string;
+  sourceChanged: boolean;
+}
+
 /** Where the modules came from, and why not from the bundle when they did not. */
-export type LoadedFrom = { from: 'bundle' } | { from: 'src'; reason: string };
+export type LoadedFrom = { from: 'bundle' } | ({ from: 'src' } & NotUsed);
 
 /** The bundle folder to use: AREA_BUNDLE_DIR, or the install's; undefined when turned off. */
 export function appBundleDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -45,24 +54,24 @@ export function appBundleDir(env: NodeJS.ProcessEnv = process.env): string | und
 }
 
 /** The manifest of the bundle in `dir` when every file it was made from is unchanged, else why not. */
-export function currentAppBundle(dir: string): { manifest: AppManifest } | { reason: string } {
+export function currentAppBundle(dir: string): { manifest: AppManifest } | NotUsed {
   let manifest: AppManifest;
   try {
     manifest = JSON.parse(readFileSync(path.join(dir, APP_MANIFEST_FILE), 'utf8')) as AppManifest;
   } catch {
-    return { reason: 'no start-up bundle was made' };
+    return { reason: 'no start-up bundle was made', sourceChanged: false };
   }
   if (path.resolve(manifest.root) !== path.resolve(ROOT))
-    return { reason: `the start-up bundle was made for ${manifest.root}` };
+    return { reason: `the start-up bundle was made for ${manifest.root}`, sourceChanged: false };
   for (const [file, size, mtimeMs] of manifest.sources) {
     let stat: { size: number; mtimeMs: number };
     try {
       stat = statSync(path.join(ROOT, file));
     } catch {
-      return { reason: `${file} is gone since the start-up bundle was made` };
+      return { reason: `${file} is gone since the start-up bundle was made`, sourceChanged: true };
     }
     if (stat.size !== size || stat.mtimeMs !== mtimeMs) {
-      return { reason: `${file} changed since the start-up bundle was made` };
+      return { reason: `${file} changed since the start-up bundle was made`, sourceChanged: true };
     }
   }
   return { manifest };
@@ -77,10 +86,13 @@ export async function loadApp<T>(
   fromSource: () => Promise<T>,
   dir: string | undefined = appBundleDir(),
 ): Promise<{ module: T; loaded: LoadedFrom }> {
-  if (!dir) return { module: await fromSource(), loaded: { from: 'src', reason: 'AREA_BUNDLE_DIR is off' } };
+  const fromSrc = async (why: NotUsed) => ({
+    module: await fromSource(),
+    loaded: { from: 'src' as const, ...why },
+  });
+  if (!dir) return fromSrc({ reason: 'AREA_BUNDLE_DIR is off', sourceChanged: false });
   const current = currentAppBundle(dir);
-  if ('reason' in current)
-    return { module: await fromSource(), loaded: { from: 'src', reason: current.reason } };
+  if ('reason' in current) return fromSrc(current);
   const file = path.join(dir, current.manifest.entries[entry]);
   return { module: (await import(pathToFileURL(file).href)) as T, loaded: { from: 'bundle' } };
 }
