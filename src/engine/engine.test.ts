@@ -240,6 +240,9 @@ describe('webhook runs', () => {
 });
 
 describe('leases', () => {
+  // The tests below sweep themselves: the worker's timer must not take their runs meanwhile.
+  beforeAll(() => engineOf(t.ctx).runner.stopLeaseKeeping());
+  afterAll(() => engineOf(t.ctx).runner.startLeaseKeeping());
   const leftRunning = async (workflowId: string, versionId: string, leaseUntil: Date) => {
     const row = await t.ctx.db
       .insertInto('executions')
@@ -307,6 +310,26 @@ describe('leases', () => {
     ]);
   });
 
+  it('sweeps for runs whose lease lapsed and resumes them; runs still leased stay as they are', async () => {
+    const wf = await publish(twoSteps());
+    const versionId = await versionOf(wf.id);
+    const runner = engineOf(t.ctx).runner;
+    const held = await leftRunning(wf.id, versionId, new Date(Date.now() + 60_000));
+    const lapsed = await leftRunning(wf.id, versionId, new Date(Date.now() - 1000));
+    expect(await runner.resumeLapsed()).toBeGreaterThanOrEqual(1);
+    const done = await finished(lapsed);
+    expect(done).toMatchObject({ status: 'success', lease_until: null });
+    expect((await steps(lapsed)).map((r) => [r.node_key, r.status])).toEqual([
+      ['first', 'success'],
+      ['second', 'success'],
+    ]);
+    // A second sweep finds nothing more of these: the lapsed run ended, the other is still held.
+    await runner.resumeLapsed();
+    expect(await execution(held)).toMatchObject({ status: 'running' });
+    expect(await steps(held)).toEqual([]);
+    await t.ctx.db.deleteFrom('executions').where('id', '=', held).execute();
+  });
+
   it('resumes the runs a stopped process held without waiting for their leases (the embedded database, at start)', async () => {
     const wf = await publish(twoSteps());
     const versionId = await versionOf(wf.id);
@@ -356,16 +379,32 @@ describe('intake on PostgreSQL', () => {
         ).rows[0]?.n;
       try {
         // A run of a workflow that does not exist: the job went out before the failing insert.
-        const bad = planIntake([request(randomUUID())], 1, true);
+        const bad = planIntake([request(randomUUID())], 1);
         await expect(pipelined.write(bad)).rejects.toThrow(/foreign key/);
         expect(await jobsOf(bad.input[0]?.id as string)).toBe(0);
 
         // The same connection goes on with the next transaction.
-        const good = planIntake([request(wf.id)], 1, true);
+        const good = planIntake([request(wf.id)], 1);
         const rows = await pipelined.write(good);
         expect(rows).toEqual([expect.objectContaining({ id: good.input[0]?.id, status: 'pending' })]);
         expect(await jobsOf(good.input[0]?.id as string)).toBe(1);
         await finished(good.input[0]?.id as string);
+
+        // A run that starts here has no job: its statement alone writes it, running under its lease.
+        const leaseUntil = new Date(Date.now() + 60_000);
+        const here = planIntake([{ ...request(wf.id), inline: { leaseUntil } }], 1);
+        expect(here.jobs).toEqual([]);
+        const [running] = await pipelined.write(here);
+        expect(running).toMatchObject({ id: here.input[0]?.id, status: 'running' });
+        expect(await jobsOf(here.input[0]?.id as string)).toBe(0);
+        expect(await execution(here.input[0]?.id as string)).toMatchObject({
+          status: 'running',
+          lease_until: leaseUntil,
+        });
+        await t.ctx.db
+          .deleteFrom('executions')
+          .where('id', '=', here.input[0]?.id as string)
+          .execute();
       } finally {
         await pipelined.close();
       }

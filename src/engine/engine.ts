@@ -84,7 +84,7 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
   const writer = new RunWriter(
     ctx.db,
     bus,
-    database.pool ? { pool: database.pool, jobTable: queue.jobTable, channel: ENGINE_CHANNEL } : undefined,
+    database.pool ? { pool: database.pool, channel: ENGINE_CHANNEL } : undefined,
   );
   const runner = new Runner({
     db: ctx.db,
@@ -100,9 +100,8 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
   // A process that runs workflows runs the ones it takes in itself, right after their commit.
   const here: RunHere | undefined = ctx.roles.has('worker')
     ? {
-        launch: (claim, fallback) => runner.launch(claim, fallback),
+        launch: (claim) => runner.launch(claim),
         leaseSeconds,
-        fallbackJob: database.kind !== 'pglite',
         prepare: (versionIds) => void runner.preparePlans(versionIds),
         holdEndings: (firing, maxMs) => writer.holdWhile(firing, maxMs),
         allStarted: () => runner.allStarted(),
@@ -209,14 +208,14 @@ function workerService(
         (jobs) => runner.runJobs(jobs.map((job) => job.data)),
       );
       queue.addWorker(workId);
-      runner.startLeaseRenewal();
+      runner.startLeaseKeeping();
       // The embedded database had one process, now gone: the runs it held resume here.
       if (database.kind === 'pglite') await runner.resumeOrphans();
     },
     async stop() {
       await queue.boss.offWork(RUN_QUEUE, { wait: true }).catch(() => {});
       await runner.drain();
-      runner.stopLeaseRenewal();
+      runner.stopLeaseKeeping();
     },
   };
 }

@@ -12,10 +12,11 @@ interface Corkable {
 }
 
 /**
- * The intake's transaction in one round trip on PostgreSQL: BEGIN, the jobs, the runs and COMMIT go
- * out together on a pipelined connection of its own (the intake writes one batch at a time), instead
- * of four round trips through the pool, each waiting for the one before. Its statements are
- * prepared once on that connection.
+ * The intake's writes on PostgreSQL, on a pipelined connection of its own (the intake writes one
+ * batch at a time), its statements prepared once on that connection. Runs that all start in this
+ * process need no job: their statement goes alone, without a transaction. Otherwise BEGIN, the jobs,
+ * the runs and COMMIT go out together in one round trip, instead of four through the pool, each
+ * waiting for the one before.
  */
 export class PipelinedIntake {
   readonly #pool: pg.Pool;
@@ -36,6 +37,7 @@ export class PipelinedIntake {
     const client = await this.#connect();
     const jobs = await this.#queue.insertStatement(plan.jobs);
     const runs = plan.statement.compile(this.#db);
+    if (!jobs) return (await client.query<Row>(prepared(runs))).rows;
     // The pipelined client sends each query as it is given; corked, the four leave in one write, and
     // the server's process is woken once for them instead of up to four times.
     const stream = (client as unknown as { connection: { stream: Corkable } }).connection.stream;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB, ExecutionMode } from '../db/types.ts';
 import { uuidv7 } from '../lib/uuid.ts';
@@ -25,8 +24,8 @@ export interface RunRequest {
   /** The workflow's limit of runs at once (settings.concurrency). */
   concurrency?: number | undefined;
   /**
-   * Run it in this process right after the commit: the row is written as `running` with a lease,
-   * and its job is due only when the lease lapses (it resumes the run if this process died).
+   * Run it in this process right after the commit: the row is written as `running` with a lease and
+   * gets no job. Should this process die, the lease lapses and a worker's lease sweep resumes it.
    */
   inline?: { leaseUntil: Date } | undefined;
 }
@@ -39,35 +38,17 @@ export interface Accepted {
   status: string;
   /** A run to start in this process after the commit (the request asked for it and it was created). */
   claim?: ClaimRow;
-  /** The job that resumes the runs of its batch started here, should this process die. */
-  fallback?: FallbackJob;
   /** How the run started in this process ended (set by the intake after the commit). */
   ending?: Promise<RunEnding | undefined>;
 }
 
-/** One job for the runs of an intake batch that start in this process; removed when they all ended. */
-export interface FallbackJob {
-  jobId: string;
-  /** Its runs whose ending has not been handed to the writer yet. */
-  remaining: number;
-  /** Removed with the ending of its last run. */
-  removed?: boolean;
-  /** Kept: an ending of its batch failed to be written, so the job must resume that run. */
-  kept?: boolean;
-}
-
-/** Starts a run in this process, after its row and job were committed. */
-export type InlineLauncher = (claim: ClaimRow, fallback?: FallbackJob) => Promise<RunEnding | undefined>;
+/** Starts a run in this process, after its row was committed. */
+export type InlineLauncher = (claim: ClaimRow) => Promise<RunEnding | undefined>;
 
 /** A process that runs workflows starts the runs it takes in itself, held by a lease of this length. */
 export interface RunHere {
   launch: InlineLauncher;
   leaseSeconds: number;
-  /**
-   * Whether those runs get a job that resumes them should this process die (shared databases).
-   * The embedded database lives and dies with its one process: its next start resumes them.
-   */
-  fallbackJob: boolean;
   /** Reads the plans of versions that are about to run (a schedule's next slot). */
   prepare?: (versionIds: readonly string[]) => void;
   /** Endings of runs wait while `firing` (a schedule slot) is written, at most `maxMs`. */
@@ -101,20 +82,37 @@ export async function insertRuns(
   queue: RunQueue,
   requests: readonly RunRequest[],
   creditCost: number,
-  fallbackJob = true,
 ): Promise<Accepted[]> {
   if (requests.length === 0) return [];
-  const plan = planIntake(requests, creditCost, fallbackJob);
+  const plan = planIntake(requests, creditCost);
   await queue.enqueueRuns(trx, plan.jobs);
   const result = await plan.statement.execute(trx);
-  return settleIntake(trx, queue, plan, result.rows);
+  return settleIntake(trx, plan, result.rows);
 }
 
-/** What one intake writes: the jobs first, then the statement that inserts the runs. */
+/**
+ * Writes runs in a transaction of their own when some need a job; runs that all start in this
+ * process need none, and their one statement needs no transaction.
+ */
+export async function writeRuns(
+  db: Kysely<DB>,
+  queue: RunQueue,
+  requests: readonly RunRequest[],
+  creditCost: number,
+): Promise<Accepted[]> {
+  if (requests.length === 0) return [];
+  const plan = planIntake(requests, creditCost);
+  if (plan.jobs.length === 0) return settleIntake(db, plan, (await plan.statement.execute(db)).rows);
+  return db.transaction().execute(async (trx) => {
+    await queue.enqueueRuns(trx, plan.jobs);
+    return settleIntake(trx, plan, (await plan.statement.execute(trx)).rows);
+  });
+}
+
+/** What one intake writes: the jobs first (none for runs that start here), then the runs. */
 export interface IntakePlan {
   input: InputRow[];
   jobs: RunJobInsert[];
-  fallback: FallbackJob | undefined;
   statement: RawBuilder<Row>;
 }
 
@@ -137,11 +135,7 @@ function inputRowsOf(requests: readonly RunRequest[]) {
   }));
 }
 
-export function planIntake(
-  requests: readonly RunRequest[],
-  creditCost: number,
-  fallbackJob: boolean,
-): IntakePlan {
+export function planIntake(requests: readonly RunRequest[], creditCost: number): IntakePlan {
   const input = inputRowsOf(requests);
   // The jobs go first: the statement below locks the owners' and workflows' rows (credits and
   // counters), and the transaction should hold those locks as briefly as it can. A job whose run
@@ -156,23 +150,6 @@ export function planIntake(
         ...(request?.concurrency ? { concurrency: request.concurrency } : {}),
       };
     });
-  // Runs that start here share one job, due when their leases lapse: it resumes them only if this
-  // process died first, and goes away once they all ended.
-  const leased = input.filter((row) => row.lease_until);
-  let fallback: FallbackJob | undefined;
-  if (leased.length > 0 && fallbackJob) {
-    fallback = { jobId: randomUUID(), remaining: 0 };
-    jobs.push({
-      id: fallback.jobId,
-      executionIds: leased.map((row) => row.id),
-      startAfter: new Date(
-        leased
-          .map((row) => row.lease_until as string)
-          .sort()
-          .at(-1) as string,
-      ),
-    });
-  }
   // Users are locked in id order so concurrent batches never wait on each other in a circle; the
   // workflows' counters go to a shard (see run-counts.ts), not to their rows.
   const statement = sql<Row>`
@@ -212,17 +189,16 @@ export function planIntake(
         triggered_count = c.triggered_count + excluded.triggered_count, last_triggered_at = excluded.last_triggered_at
     )
     SELECT id, workflow_id, idempotency_key, status FROM ins`;
-  return { input, jobs, fallback, statement };
+  return { input, jobs, statement };
 }
 
 /** What the intake answers once its statement ran: made, repeated (the earlier run), or skipped. */
 export async function settleIntake(
   db: Transaction<DB> | Kysely<DB>,
-  queue: RunQueue,
   plan: IntakePlan,
   rows: readonly Row[],
 ): Promise<Accepted[]> {
-  const { input, fallback } = plan;
+  const { input } = plan;
   const created = new Map(rows.map((row) => [row.id, row]));
   const accepted: Accepted[] = input.map((row) => {
     const made = created.get(row.id);
@@ -261,38 +237,14 @@ export async function settleIntake(
       if (found) accepted[row.ord] = { executionId: found.id, created: false, status: found.status };
     }
   }
-
-  if (fallback) {
-    const here = accepted.filter((a) => a.claim);
-    for (const a of here) a.fallback = fallback;
-    fallback.remaining = here.length;
-    if (here.length === 0) queue.removeJobSoon(fallback.jobId);
-  }
   return accepted;
 }
 
-/** One run in its own transaction. */
-export function acceptRun(
-  db: Kysely<DB>,
-  queue: RunQueue,
-  request: RunRequest,
-  creditCost: number,
-): Promise<Accepted> {
-  return db.transaction().execute(async (trx) => {
-    const [accepted] = await insertRuns(trx, queue, [request], creditCost);
-    if (!accepted) throw new Error('intake returned no result');
-    return accepted;
-  });
-}
-
-/**
- * Starts the runs of `accepted` that were made to run here and keeps how each ends on it; the
- * statement that ends the last of a batch removes their shared job.
- */
+/** Starts the runs of `accepted` that were made to run here and keeps how each ends on it. */
 export function launchInline(accepted: readonly Accepted[], here: RunHere | undefined): void {
   for (const a of accepted) {
-    // Without a launcher the runs' job takes them when the lease lapses.
-    if (a.claim && here) a.ending = here.launch(a.claim, a.fallback);
+    // Without a launcher the lease sweep takes them when their leases lapse.
+    if (a.claim && here) a.ending = here.launch(a.claim);
   }
 }
 
@@ -334,16 +286,9 @@ export class IntakeBatcher {
   async #write(requests: RunRequest[]): Promise<Accepted[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const here = this.#here;
-        // Runs that start here without a job are one statement: no transaction needed.
-        const alone = here && !here.fallbackJob && requests.every((r) => r.inline);
-        const write = (db: Kysely<DB>) =>
-          insertRuns(db, this.#queue, requests, this.#creditCost, here?.fallbackJob ?? true);
-        const accepted = alone
-          ? await write(this.#db)
-          : this.#pipelined
-            ? await this.#writePipelined(this.#pipelined, requests)
-            : await this.#db.transaction().execute(write);
+        const accepted = this.#pipelined
+          ? await this.#writePipelined(this.#pipelined, requests)
+          : await writeRuns(this.#db, this.#queue, requests, this.#creditCost);
         launchInline(accepted, this.#here);
         // NOTIFY reaches other processes; this process's own workers are told directly.
         if (accepted.some((a) => a.created && a.status === 'pending')) this.#queue.wake();
@@ -358,8 +303,8 @@ export class IntakeBatcher {
   }
 
   async #writePipelined(pipelined: PipelinedIntake, requests: RunRequest[]): Promise<Accepted[]> {
-    const plan = planIntake(requests, this.#creditCost, this.#here?.fallbackJob ?? true);
+    const plan = planIntake(requests, this.#creditCost);
     const rows = await pipelined.write(plan);
-    return settleIntake(this.#db, this.#queue, plan, rows);
+    return settleIntake(this.#db, plan, rows);
   }
 }

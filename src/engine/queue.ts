@@ -3,7 +3,6 @@ import { type Db, fromPglite, type JobInsert, PgBoss } from 'pg-boss';
 import type { Database } from '../db/connect.ts';
 import type { DB } from '../db/types.ts';
 import type { Logger } from '../lib/logger.ts';
-import { GroupCommit } from './group-commit.ts';
 
 /** One queue carries every run; a job's data names the execution it drives. */
 export const RUN_QUEUE = 'area-run';
@@ -12,8 +11,8 @@ export interface RunJob {
   /** The execution the job drives. */
   executionId?: string;
   /**
-   * Runs started in the process that took them in: the job resumes those still running when their
-   * lease lapsed (that process died); it is removed once they all ended.
+   * Several executions (written by earlier versions of Area for runs started where they were taken
+   * in; a lease sweep resumes those now).
    */
   executionIds?: string[];
   /** The workflow's limit of runs at once, when it has one. */
@@ -44,10 +43,6 @@ export class RunQueue {
   #started: Promise<void> | undefined;
   readonly #workIds: string[] = [];
   #wakeQueued = false;
-  readonly #removals = new GroupCommit<string, undefined>(async (ids) => {
-    await this.boss.deleteJob(RUN_QUEUE, ids);
-    return ids.map(() => undefined);
-  }, 500);
 
   constructor(options: QueueOptions) {
     this.#options = options;
@@ -80,11 +75,6 @@ export class RunQueue {
       });
     }
     this.boss.on('error', (error) => options.log.error({ err: error }, 'job queue error'));
-  }
-
-  /** PostgreSQL: pg-boss's job table, schema-qualified (statements of the engine remove jobs in it). */
-  get jobTable(): string {
-    return `"${this.#options.schema ?? 'pgboss'}".job`;
   }
 
   /** Installs or migrates pg-boss's tables and creates the run queue (idempotent, shared by all roles). */
@@ -157,41 +147,20 @@ export class RunQueue {
     await this.boss.insert(RUN_QUEUE, jobInsertsOf(jobs), { db: capture });
     return statement;
   }
-
-  /**
-   * Removes a job that is no longer needed, soon and grouped with others, off the path of any
-   * request. A job left behind (a crash before this) only finds its runs ended when it comes due.
-   */
-  removeJobSoon(id: string): void {
-    this.#removals.submit(id).catch((error: unknown) => {
-      this.#options.log.warn(
-        { err: error, jobId: id },
-        'finished job not removed; it will find its runs ended',
-      );
-    });
-  }
 }
 
 export interface RunJobInsert {
-  executionId?: string;
-  executionIds?: string[];
-  /** A chosen job id (to remove the job later). */
-  id?: string;
+  executionId: string;
   concurrency?: number;
   startAfter?: Date;
-  singletonKey?: string;
 }
 
 function jobInsertsOf(jobs: readonly RunJobInsert[]): JobInsert<RunJob>[] {
   return jobs.map((job) => {
-    const data: RunJob = job.executionIds
-      ? { executionIds: job.executionIds }
-      : { executionId: job.executionId as string };
+    const data: RunJob = { executionId: job.executionId };
     if (job.concurrency) data.concurrency = job.concurrency;
     const insert: JobInsert<RunJob> = { data };
     if (job.startAfter) insert.startAfter = job.startAfter;
-    if (job.singletonKey) insert.singletonKey = job.singletonKey;
-    if (job.id) insert.id = job.id;
     return insert;
   });
 }

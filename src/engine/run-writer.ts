@@ -4,9 +4,7 @@ import type { DB } from '../db/types.ts';
 import { runCountShard } from '../workflows/run-counts.ts';
 import type { EngineBus } from './bus.ts';
 import { GroupCommit } from './group-commit.ts';
-import type { FallbackJob } from './intake.ts';
 import { prepared } from './prepared.ts';
-import { RUN_QUEUE } from './queue.ts';
 import type { RunLogLine } from './step-executor.ts';
 
 /** One execution_steps row as the runner keeps it until it is written. */
@@ -37,16 +35,12 @@ export interface RunEnd {
   startedAt: Date;
   steps: StepRow[];
   logs: RunLogLine[];
-  /** The job that resumes this run's intake batch should this process die (runs started here). */
-  fallback?: FallbackJob | undefined;
 }
 
 /** How endings reach a shared PostgreSQL database. */
 export interface SharedDatabaseWrites {
   /** The endings go out on it as a prepared statement. */
   pool: pg.Pool;
-  /** The queue's job table: a batch's fallback job goes in the statement that ends its last run. */
-  jobTable: string;
   /** "done" is announced to every process by NOTIFY on this channel, from the same statement. */
   channel: string;
 }
@@ -54,8 +48,8 @@ export interface SharedDatabaseWrites {
 /**
  * Writes the endings of runs, grouped: the runs that end while a write is in flight share the next
  * one. One statement ends them all: status, output, steps, logs, a shard of the workflows' counters
- * (see run-counts.ts) and, on PostgreSQL, the "done" announcement and the removal of fallback jobs
- * no longer needed. Then "done" is told to whoever waits for them.
+ * (see run-counts.ts) and, on PostgreSQL, the "done" announcement. Then "done" is told to whoever
+ * waits for them.
  */
 export class RunWriter {
   readonly #db: Kysely<DB>;
@@ -88,39 +82,20 @@ export class RunWriter {
   }
 
   end(run: RunEnd): Promise<undefined> {
-    // The last run of a batch started here to end takes its fallback job with it.
-    if (run.fallback) run.fallback.remaining--;
     return this.#group.submit(run);
   }
 
   async #write(ends: RunEnd[]): Promise<undefined[]> {
-    const jobIds: string[] = [];
-    for (const { fallback } of ends) {
-      if (fallback && fallback.remaining === 0 && !fallback.kept && !fallback.removed) {
-        fallback.removed = true;
-        jobIds.push(fallback.jobId);
-      }
-    }
-    try {
-      const statement = endRuns(ends, jobIds, this.#shared);
-      if (this.#shared) await this.#shared.pool.query(prepared(statement.compile(this.#db)));
-      else await statement.execute(this.#db);
-    } catch (error) {
-      // A run of the batch may be left unended: its job stays, to resume it.
-      for (const { fallback } of ends) if (fallback) fallback.kept = true;
-      throw error;
-    }
+    const statement = endRuns(ends, this.#shared);
+    if (this.#shared) await this.#shared.pool.query(prepared(statement.compile(this.#db)));
+    else await statement.execute(this.#db);
     this.#bus.ended(ends.map((e) => e.executionId));
     return ends.map(() => undefined);
   }
 }
 
 /** Ends runs that are still `running` (a run cancelled meanwhile keeps its status) in one statement. */
-function endRuns(
-  ends: readonly RunEnd[],
-  jobIds: readonly string[],
-  shared: SharedDatabaseWrites | undefined,
-): RawBuilder<unknown> {
+function endRuns(ends: readonly RunEnd[], shared: SharedDatabaseWrites | undefined): RawBuilder<unknown> {
   const lockInOrder = shared !== undefined;
   const runs = ends.map((e) => ({
     id: e.executionId,
@@ -186,11 +161,7 @@ ${
       WHERE x.execution_id IN (SELECT id FROM known_runs)
     )${
       shared
-        ? sql`, removed AS (
-      -- Fallback jobs nobody took yet; one already taken finds its runs ended.
-      DELETE FROM ${sql.raw(shared.jobTable)}
-      WHERE name = ${RUN_QUEUE} AND id = ANY(${jobIds}::uuid[]) AND state = 'created'
-    ), told AS (
+        ? sql`, told AS (
       -- One notification for the batch (at most 200 ids fit in a payload), sent at commit.
       SELECT pg_notify(${shared.channel}, 'done:' || string_agg(id::text, ',')) FROM e HAVING count(*) > 0
     )

@@ -10,7 +10,6 @@ import {
 import { analyzeGraph } from '../workflows/graph.ts';
 import type { EngineBus } from './bus.ts';
 import { GroupCommit } from './group-commit.ts';
-import type { FallbackJob } from './intake.ts';
 import { PropsError } from './props-check.ts';
 import type { RunJob, RunQueue } from './queue.ts';
 import { hasTemplates, renderConfig, TemplateError } from './render.ts';
@@ -81,6 +80,8 @@ export interface RunnerOptions {
 }
 
 const PLAN_CACHE_LIMIT = 20_000;
+/** Runs one lease sweep resumes at most (the next sweep takes the rest). */
+const LAPSED_BATCH = 500;
 const WAKE_WITHIN_MS = 10 * 60_000;
 /**
  * Steps of a run are written with its end, in one statement with other runs' ends. A run still going
@@ -97,6 +98,7 @@ export class Runner {
   readonly #inlineQueue: (() => void)[] = [];
   #allStarted: (() => void)[] = [];
   #renewTimer: NodeJS.Timeout | undefined;
+  #sweepTimer: NodeJS.Timeout | undefined;
   readonly #versions = new GroupCommit<string, { definition: unknown } | undefined>(async (ids) => {
     const rows = await this.#o.db
       .selectFrom('workflow_versions')
@@ -112,12 +114,51 @@ export class Runner {
     options.bus.onCancel((executionId) => this.#running.get(executionId)?.abort(new Error('cancelled')));
   }
 
-  /** Renews the leases of the runs this process holds, so no other worker takes them meanwhile. */
-  startLeaseRenewal(): void {
+  /**
+   * Renews the leases of the runs this process holds, so no other worker takes them meanwhile, and
+   * sweeps for runs whose lease lapsed (their process died) to resume them: a sixth of the lease
+   * after it lapsed at most, and within 10 s.
+   */
+  startLeaseKeeping(): void {
     if (this.#renewTimer) return;
-    const every = Math.max(1000, (this.#o.leaseSeconds * 1000) / 3);
-    this.#renewTimer = setInterval(() => void this.#renewLeases(), every);
+    const lease = this.#o.leaseSeconds * 1000;
+    this.#renewTimer = setInterval(() => void this.#renewLeases(), Math.max(1000, lease / 3));
     this.#renewTimer.unref();
+    this.#sweepTimer = setInterval(
+      () =>
+        void this.resumeLapsed().catch((error: unknown) =>
+          this.#o.log.warn({ err: error }, 'lease sweep failed'),
+        ),
+      Math.min(10_000, Math.max(1000, lease / 6)),
+    );
+    this.#sweepTimer.unref();
+  }
+
+  /**
+   * Gives the runs whose lease lapsed (the process that ran them died or stalled) a job, which a
+   * worker takes to resume them. Rows being written are skipped, as are runs this process holds.
+   * Runs started where they were taken in have no job of their own: this is what resumes them.
+   */
+  async resumeLapsed(): Promise<number> {
+    const held = [...this.#running.keys()];
+    const ids = await this.#o.db.transaction().execute(async (trx) => {
+      const rows = await sql<{ id: string }>`
+        UPDATE executions SET lease_until = NULL WHERE id IN (
+          SELECT id FROM executions WHERE status = 'running' AND lease_until < now()
+            AND NOT (id = ANY(${held}::uuid[]))
+          ORDER BY id LIMIT ${LAPSED_BATCH} FOR UPDATE SKIP LOCKED)
+        RETURNING id`.execute(trx);
+      await this.#o.queue.enqueueRuns(
+        trx,
+        rows.rows.map((r) => ({ executionId: r.id })),
+      );
+      return rows.rows.map((r) => r.id);
+    });
+    if (ids.length > 0) {
+      this.#o.log.info({ count: ids.length }, 'resuming runs whose lease lapsed');
+      this.#o.queue.wake();
+    }
+    return ids.length;
   }
 
   /**
@@ -151,9 +192,11 @@ export class Runner {
     while (this.#running.size > 0 && Date.now() < deadline) await sleep(20);
   }
 
-  stopLeaseRenewal(): void {
+  stopLeaseKeeping(): void {
     clearInterval(this.#renewTimer);
+    clearInterval(this.#sweepTimer);
     this.#renewTimer = undefined;
+    this.#sweepTimer = undefined;
   }
 
   async #renewLeases(): Promise<void> {
@@ -257,9 +300,9 @@ export class Runner {
 
   /**
    * Runs an execution its intake wrote as running in this process (no claim needed). At most
-   * `inlineConcurrency` run at once; the others wait in memory, held by their lease and their job.
+   * `inlineConcurrency` run at once; the others wait in memory, held by their lease.
    */
-  async launch(claim: ClaimRow, fallback?: FallbackJob): Promise<RunEnding | undefined> {
+  async launch(claim: ClaimRow): Promise<RunEnding | undefined> {
     // Registered at once, so a cancel reaches a run still waiting for its turn.
     const controller = new AbortController();
     this.#running.set(claim.id, controller);
@@ -285,9 +328,9 @@ export class Runner {
       else this.#inlineActive--;
     };
     try {
-      return (await this.#execute(claim, controller, release, fallback)).ending;
+      return (await this.#execute(claim, controller, release)).ending;
     } catch (error) {
-      // The row stays running with its lease: the job resumes it when the lease lapses.
+      // The row stays running with its lease: a lease sweep resumes it when the lease lapses.
       this.#o.log.error({ err: error, executionId: claim.id }, 'run stopped before its end was written');
       this.#running.delete(claim.id);
       return undefined;
@@ -308,7 +351,6 @@ export class Runner {
     claim: ClaimRow,
     held?: AbortController,
     walked?: () => void,
-    fallback?: FallbackJob,
   ): Promise<{ outcome: RunOutcome; ending?: RunEnding }> {
     const { db } = this.#o;
     const startedAt = new Date();
@@ -329,7 +371,6 @@ export class Runner {
         startedAt,
         steps: [...buffer.rows.values()],
         logs,
-        fallback,
       };
     };
     try {

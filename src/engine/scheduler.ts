@@ -3,7 +3,7 @@ import type { Catalog } from '../catalog/registry.ts';
 import type { DB } from '../db/types.ts';
 import type { Logger } from '../lib/logger.ts';
 import { type ActiveTrigger, listActiveTriggers } from './active-triggers.ts';
-import { insertRuns, launchInline, type RunHere, type RunRequest, toRunHere } from './intake.ts';
+import { launchInline, type RunHere, type RunRequest, toRunHere, writeRuns } from './intake.ts';
 import type { RunQueue } from './queue.ts';
 
 /** hook_states key holding the last slot a schedule fired (ISO time). */
@@ -224,11 +224,7 @@ export class Scheduler {
           here,
         ),
       );
-      const write = (db: Kysely<DB>) =>
-        insertRuns(db, this.#o.queue, requests, this.#o.creditCost, here?.fallbackJob ?? true);
-      // Runs that start here without a job are one statement: no transaction needed.
-      const alone = here && !here.fallbackJob && requests.every((r) => r.inline);
-      const accepted = alone ? await write(this.#o.db) : await this.#o.db.transaction().execute(write);
+      const accepted = await writeRuns(this.#o.db, this.#o.queue, requests, this.#o.creditCost);
       launchInline(accepted, here);
       this.#o.queue.wake();
       // The runs just launched read their versions and start before the next batch is written; on the
