@@ -84,10 +84,7 @@ export async function insertRuns(
   creditCost: number,
 ): Promise<Accepted[]> {
   if (requests.length === 0) return [];
-  const plan = planIntake(requests, creditCost);
-  await queue.enqueueRuns(trx, plan.jobs);
-  const result = await plan.statement.execute(trx);
-  return settleIntake(trx, plan, result.rows);
+  return writePlan(trx, queue, planIntake(requests, creditCost));
 }
 
 /**
@@ -102,11 +99,17 @@ export async function writeRuns(
 ): Promise<Accepted[]> {
   if (requests.length === 0) return [];
   const plan = planIntake(requests, creditCost);
-  if (plan.jobs.length === 0) return settleIntake(db, plan, (await plan.statement.execute(db)).rows);
-  return db.transaction().execute(async (trx) => {
-    await queue.enqueueRuns(trx, plan.jobs);
-    return settleIntake(trx, plan, (await plan.statement.execute(trx)).rows);
-  });
+  if (plan.jobs.length === 0) return writePlan(db, queue, plan);
+  return db.transaction().execute((trx) => writePlan(trx, queue, plan));
+}
+
+async function writePlan(
+  db: Transaction<DB> | Kysely<DB>,
+  queue: RunQueue,
+  plan: IntakePlan,
+): Promise<Accepted[]> {
+  await queue.enqueueRuns(db, plan.jobs);
+  return settleIntake(db, plan, (await plan.statement.execute(db)).rows);
 }
 
 /** What one intake writes: the jobs first (none for runs that start here), then the runs. */
