@@ -95,6 +95,7 @@ export function createEngine(ctx: AppContext, options: { steps?: StepExecutor } 
     log: ctx.log,
     leaseSeconds,
     inlineConcurrency: ctx.config.workerConcurrency,
+    sweepLapsedLeases: database.kind !== 'pglite',
   });
   const creditCost = ctx.config.engine.runCreditCost;
   // A process that runs workflows runs the ones it takes in itself, right after their commit.

@@ -77,6 +77,11 @@ export interface RunnerOptions {
   leaseSeconds: number;
   /** Runs started in this process after their intake that run at once; the others wait in memory. */
   inlineConcurrency: number;
+  /**
+   * Sweep for runs whose lease lapsed, to resume them: on a database other processes share. On the
+   * embedded one this process holds every running run, and its next start resumes them at once.
+   */
+  sweepLapsedLeases: boolean;
 }
 
 const PLAN_CACHE_LIMIT = 20_000;
@@ -116,14 +121,15 @@ export class Runner {
 
   /**
    * Renews the leases of the runs this process holds, so no other worker takes them meanwhile, and
-   * sweeps for runs whose lease lapsed (their process died) to resume them: a sixth of the lease
-   * after it lapsed at most, and within 10 s.
+   * (`sweepLapsedLeases`) sweeps for runs whose lease lapsed (their process died) to resume them: a
+   * sixth of the lease after it lapsed at most, and within 10 s.
    */
   startLeaseKeeping(): void {
     if (this.#renewTimer) return;
     const lease = this.#o.leaseSeconds * 1000;
     this.#renewTimer = setInterval(() => void this.#renewLeases(), Math.max(1000, lease / 3));
     this.#renewTimer.unref();
+    if (!this.#o.sweepLapsedLeases) return;
     this.#sweepTimer = setInterval(
       () =>
         void this.resumeLapsed().catch((error: unknown) =>
@@ -140,13 +146,18 @@ export class Runner {
    * Runs started where they were taken in have no job of their own: this is what resumes them.
    */
   async resumeLapsed(): Promise<number> {
-    const held = [...this.#running.keys()];
+    // Mostly there are none: one read of the running runs, no transaction.
+    const lapsed = await sql<{ id: string }>`
+      SELECT id FROM executions WHERE status = 'running' AND lease_until < now()
+      ORDER BY id LIMIT ${LAPSED_BATCH}`.execute(this.#o.db);
+    const candidates = lapsed.rows.map((r) => r.id).filter((id) => !this.#running.has(id));
+    if (candidates.length === 0) return 0;
     const ids = await this.#o.db.transaction().execute(async (trx) => {
       const rows = await sql<{ id: string }>`
         UPDATE executions SET lease_until = NULL WHERE id IN (
-          SELECT id FROM executions WHERE status = 'running' AND lease_until < now()
-            AND NOT (id = ANY(${held}::uuid[]))
-          ORDER BY id LIMIT ${LAPSED_BATCH} FOR UPDATE SKIP LOCKED)
+          SELECT id FROM executions WHERE id = ANY(${candidates}::uuid[])
+            AND status = 'running' AND lease_until < now()
+          ORDER BY id FOR UPDATE SKIP LOCKED)
         RETURNING id`.execute(trx);
       await this.#o.queue.enqueueRuns(
         trx,
