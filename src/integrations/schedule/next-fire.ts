@@ -1,4 +1,10 @@
-import { CronExpressionParser } from 'cron-parser';
+import { createRequire } from 'node:module';
+
+// Loaded on first use, with Luxon under it: a process with no cron schedule keeps neither in memory.
+let parser: typeof import('cron-parser').CronExpressionParser | undefined;
+const cron = () =>
+  (parser ??= (createRequire(import.meta.url)('cron-parser') as typeof import('cron-parser'))
+    .CronExpressionParser);
 
 // Many schedules share an expression ("every minute", "9:00 on weekdays") and fire in the same slot,
 // so each asks for the same next time: it is worked out once.
@@ -10,7 +16,7 @@ export function nextCronTime(expression: string, timezone: string, after: Date):
   const key = `${after.getTime()}\u0000${timezone}\u0000${expression}`;
   const known = nextCache.get(key);
   if (known !== undefined) return new Date(known);
-  const next = CronExpressionParser.parse(expression, { currentDate: after, tz: timezone }).next().toDate();
+  const next = cron().parse(expression, { currentDate: after, tz: timezone }).next().toDate();
   if (nextCache.size >= NEXT_CACHE_LIMIT) nextCache.clear();
   nextCache.set(key, next.getTime());
   return next;
@@ -23,7 +29,7 @@ export function checkCron(
 ): { ok: true } | { ok: false; message: string } {
   if (!isTimeZone(timezone)) return { ok: false, message: `unknown time zone "${timezone}"` };
   try {
-    CronExpressionParser.parse(expression, { tz: timezone, strict: false });
+    cron().parse(expression, { tz: timezone, strict: false });
     return { ok: true };
   } catch (error) {
     return { ok: false, message: (error as Error).message };
