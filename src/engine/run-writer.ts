@@ -117,11 +117,8 @@ function endRuns(ends: readonly RunEnd[], shared: SharedDatabaseWrites | undefin
     ), ${
       lockInOrder
         ? sql`known_runs AS (
-      -- Rows are locked in id order (runs, then counter shards), as every writer of them does: the
-      -- ids come sorted, and each is one lookup by key. (A scan for all of them was planned once per
-      -- connection while the table was small, and its plan kept as the table grew.)
-      SELECT r.id, r.status FROM unnest(${[...ids].sort()}::uuid[]) AS t(id)
-      CROSS JOIN LATERAL (SELECT id, status FROM executions WHERE id = t.id FOR UPDATE) r`
+      -- Rows are locked in id order (runs, then counter shards), as every writer of them does.
+      SELECT id, status FROM executions WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`
         : sql`known_runs AS (
       SELECT id, status FROM executions WHERE id = ANY(${ids}::uuid[])`
     }
