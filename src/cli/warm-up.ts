@@ -38,7 +38,4 @@ await import('../accounts/users.ts');
 await import('../connections/rotate-keys.ts');
 await import('../workflows/workflow-export.ts');
 await import('typebox/value');
-// Loaded on first use, not at start: compiled here all the same.
-await import('liquidjs');
-await import('cron-parser');
 process.exit(0);
