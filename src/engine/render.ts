@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import type { Liquid, Template } from 'liquidjs';
+import { Liquid, type Template } from 'liquidjs';
 
 /**
  * What a node's templates can read: the trigger's data, earlier steps' outputs by node key, and the
@@ -23,12 +22,11 @@ export class TemplateError extends Error {
 // User text is data, never code: Liquid has no way to call JavaScript, ownPropertyOnly keeps
 // prototypes (constructor, __proto__) out of reach, an empty in-memory template map keeps
 // include/render/layout away from the file system, and the limits stop runaway loops and strings.
-// Made on first use, and the package loaded then: making it looks up the default locale through
-// Intl, whose first use loads the locale data (about 20 ms of every start otherwise), and a process
-// that renders nothing keeps neither LiquidJS's code nor its source in memory.
+// Made on first use: making it looks up the default locale through Intl, whose first use loads the
+// locale data (about 20 ms of every start otherwise).
 let engine: Liquid | undefined;
 const liquid = () =>
-  (engine ??= new (createRequire(import.meta.url)('liquidjs') as typeof import('liquidjs')).Liquid({
+  (engine ??= new Liquid({
     strictFilters: true,
     strictVariables: false,
     ownPropertyOnly: true,

@@ -1,10 +1,4 @@
-import { createRequire } from 'node:module';
-
-// Loaded on first use, with Luxon under it: a process with no cron schedule keeps neither in memory.
-let parser: typeof import('cron-parser').CronExpressionParser | undefined;
-const cron = () =>
-  (parser ??= (createRequire(import.meta.url)('cron-parser') as typeof import('cron-parser'))
-    .CronExpressionParser);
+import { CronExpressionParser } from 'cron-parser';
 
 // Many schedules share an expression ("every minute", "9:00 on weekdays") and fire in the same slot,
 // so each asks for the same next time: it is worked out once.
@@ -16,7 +10,7 @@ export function nextCronTime(expression: string, timezone: string, after: Date):
   const key = `${after.getTime()}\u0000${timezone}\u0000${expression}`;
   const known = nextCache.get(key);
   if (known !== undefined) return new Date(known);
-  const next = cron().parse(expression, { currentDate: after, tz: timezone }).next().toDate();
+  const next = CronExpressionParser.parse(expression, { currentDate: after, tz: timezone }).next().toDate();
   if (nextCache.size >= NEXT_CACHE_LIMIT) nextCache.clear();
   nextCache.set(key, next.getTime());
   return next;
@@ -29,7 +23,7 @@ export function checkCron(
 ): { ok: true } | { ok: false; message: string } {
   if (!isTimeZone(timezone)) return { ok: false, message: `unknown time zone "${timezone}"` };
   try {
-    cron().parse(expression, { tz: timezone, strict: false });
+    CronExpressionParser.parse(expression, { tz: timezone, strict: false });
     return { ok: true };
   } catch (error) {
     return { ok: false, message: (error as Error).message };
