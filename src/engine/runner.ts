@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { Logger } from '../lib/logger.ts';
 import {
@@ -152,24 +152,15 @@ export class Runner {
       ORDER BY id LIMIT ${LAPSED_BATCH}`.execute(this.#o.db);
     const candidates = lapsed.rows.map((r) => r.id).filter((id) => !this.#running.has(id));
     if (candidates.length === 0) return 0;
-    const ids = await this.#o.db.transaction().execute(async (trx) => {
+    return this.#resume('resuming runs whose lease lapsed', async (trx) => {
       const rows = await sql<{ id: string }>`
         UPDATE executions SET lease_until = NULL WHERE id IN (
           SELECT id FROM executions WHERE id = ANY(${candidates}::uuid[])
             AND status = 'running' AND lease_until < now()
           ORDER BY id FOR UPDATE SKIP LOCKED)
         RETURNING id`.execute(trx);
-      await this.#o.queue.enqueueRuns(
-        trx,
-        rows.rows.map((r) => ({ executionId: r.id })),
-      );
       return rows.rows.map((r) => r.id);
     });
-    if (ids.length > 0) {
-      this.#o.log.info({ count: ids.length }, 'resuming runs whose lease lapsed');
-      this.#o.queue.wake();
-    }
-    return ids.length;
   }
 
   /**
@@ -177,21 +168,32 @@ export class Runner {
    * a database no other process can use (the embedded one), where whoever held them is gone.
    */
   async resumeOrphans(): Promise<number> {
-    const ids = await this.#o.db.transaction().execute(async (trx) => {
+    return this.#resume('resuming runs left running by the previous process', async (trx) => {
       const rows = await trx
         .updateTable('executions')
         .set({ lease_until: null })
         .where('status', '=', 'running')
         .returning('id')
         .execute();
-      await this.#o.queue.enqueueRuns(
-        trx,
-        rows.map((r) => ({ executionId: r.id })),
-      );
       return rows.map((r) => r.id);
     });
+  }
+
+  /**
+   * In one transaction, `clear` frees the leases of running runs and answers their ids, and each
+   * gets a job that a worker takes to resume it; then this process's workers are woken.
+   */
+  async #resume(message: string, clear: (trx: Transaction<DB>) => Promise<string[]>): Promise<number> {
+    const ids = await this.#o.db.transaction().execute(async (trx) => {
+      const cleared = await clear(trx);
+      await this.#o.queue.enqueueRuns(
+        trx,
+        cleared.map((executionId) => ({ executionId })),
+      );
+      return cleared;
+    });
     if (ids.length > 0) {
-      this.#o.log.info({ count: ids.length }, 'resuming runs left running by the previous process');
+      this.#o.log.info({ count: ids.length }, message);
       this.#o.queue.wake();
     }
     return ids.length;
