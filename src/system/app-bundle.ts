@@ -10,10 +10,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * none, the modules load from src as they are. AREA_BUNDLE_DIR names another bundle folder, or `off`.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The checkout: a bundle is used only by the checkout it was made from. */
+export const APP_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Where the install writes the bundle. */
-export const APP_BUNDLE_DIR = path.join(ROOT, 'node_modules/.cache/area/app');
+export const APP_BUNDLE_DIR = path.join(APP_ROOT, 'node_modules/.cache/area/app');
 
 export const APP_MANIFEST_FILE = 'manifest.json';
 
@@ -61,12 +62,12 @@ export function currentAppBundle(dir: string): { manifest: AppManifest } | NotUs
   } catch {
     return { reason: 'no start-up bundle was made', sourceChanged: false };
   }
-  if (path.resolve(manifest.root) !== path.resolve(ROOT))
+  if (path.resolve(manifest.root) !== path.resolve(APP_ROOT))
     return { reason: `the start-up bundle was made for ${manifest.root}`, sourceChanged: false };
   for (const [file, size, mtimeMs] of manifest.sources) {
     let stat: { size: number; mtimeMs: number };
     try {
-      stat = statSync(path.join(ROOT, file));
+      stat = statSync(path.join(APP_ROOT, file));
     } catch {
       return { reason: `${file} is gone since the start-up bundle was made`, sourceChanged: true };
     }

@@ -1,16 +1,18 @@
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import {
   APP_BUNDLE_DIR,
   APP_ENTRIES,
   APP_MANIFEST_FILE,
+  APP_ROOT,
   type AppEntry,
   type AppManifest,
 } from './app-bundle.ts';
 import { isBare, loadBundler } from './build-vendor-bundles.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** A module of the checkout (not a package's or a virtual one): the manifest lists these. */
+const isAreaSource = (id: string) => path.isAbsolute(id) && id.startsWith(APP_ROOT);
 
 /**
  * Bundles Area's own modules (app-bundle.ts says why) into `dir`, replacing what was there, with the
@@ -21,7 +23,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export async function buildAppBundle(dir: string = APP_BUNDLE_DIR): Promise<AppManifest> {
   const bundler = await loadBundler();
   const input = Object.fromEntries(
-    Object.entries(APP_ENTRIES).map(([name, file]) => [name, path.join(ROOT, file)]),
+    Object.entries(APP_ENTRIES).map(([name, file]) => [name, path.join(APP_ROOT, file)]),
   );
   // Each source's size and time as it was read: one changed later makes the bundle out of date.
   const read = new Map<string, [size: number, mtimeMs: number]>();
@@ -36,7 +38,7 @@ export async function buildAppBundle(dir: string = APP_BUNDLE_DIR): Promise<AppM
       {
         name: 'own-import-meta-url',
         transform(code, id) {
-          if (path.isAbsolute(id) && id.startsWith(ROOT) && !read.has(id)) {
+          if (isAreaSource(id) && !read.has(id)) {
             const stat = statSync(id);
             read.set(id, [stat.size, stat.mtimeMs]);
           }
@@ -63,17 +65,17 @@ export async function buildAppBundle(dir: string = APP_BUNDLE_DIR): Promise<AppM
     });
     const files = new Set<string>();
     for (const chunk of output) {
-      for (const id of chunk.moduleIds ?? []) if (path.isAbsolute(id) && id.startsWith(ROOT)) files.add(id);
+      for (const id of chunk.moduleIds ?? []) if (isAreaSource(id)) files.add(id);
     }
     const manifest: AppManifest = {
-      root: ROOT,
+      root: APP_ROOT,
       entries: Object.fromEntries(Object.keys(APP_ENTRIES).map((name) => [name, `${name}.mjs`])) as Record<
         AppEntry,
         string
       >,
       sources: [...files].sort().map((file) => {
         const [size, mtimeMs] = read.get(file) ?? [-1, -1];
-        return [path.relative(ROOT, file), size, mtimeMs];
+        return [path.relative(APP_ROOT, file), size, mtimeMs];
       }),
     };
     writeFileSync(path.join(partial, APP_MANIFEST_FILE), `${JSON.stringify(manifest)}\n`);
