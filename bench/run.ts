@@ -72,8 +72,16 @@ function rssOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Math.round(kb / 1024);
 }
 
+/**
+ * The fields of a /proc/<pid>/stat line after the command's name: [11] and [12] are the process's
+ * user and system CPU in ticks of 10 ms, [13] and [14] those of its children that exited.
+ */
+function statFields(stat: string): string[] {
+  return stat.split(') ')[1]?.split(' ') ?? [];
+}
+
 function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const fields = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   const ticks = Number(fields[11]) + Number(fields[12]);
   return ticks / 100;
 }
@@ -94,7 +102,7 @@ function postgresCpuSeconds(): number | undefined {
       continue;
     }
     if (!stat.includes('(postgres)')) continue;
-    const fields = stat.split(') ')[1]?.split(' ') ?? [];
+    const fields = statFields(stat);
     ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     seen = true;
   }
