@@ -89,10 +89,15 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       catalog,
     };
     if (roles.has('scheduler')) ctx.services.push(healthCheckService(ctx));
-    // PostgreSQL's own autovacuum looks after a shared server; the embedded one has none.
-    if (database.kind === 'pglite') ctx.services.push(tableMaintenanceService({ db: database.db, log }));
     // The job queue for every role; the worker and the scheduler by role.
     const engine = engineOf(ctx);
+    // The embedded database has no autovacuum; a PostgreSQL server has its own, and Area's tables are
+    // looked after here only while it is turned off there.
+    ctx.services.push(
+      database.kind === 'pglite'
+        ? tableMaintenanceService({ db: database.db, log })
+        : tableMaintenanceService({ db: database.db, log, server: true, schemas: [engine.queue.schema] }),
+    );
     ctx.services.push(...engine.services);
     if (options.startQueueEarly) {
       // Awaited by the queue service's start (the same promise); a failure surfaces there.

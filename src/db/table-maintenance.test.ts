@@ -96,6 +96,46 @@ describe('table maintenance (autovacuum for the embedded database)', () => {
     expect(await statsOf('fresh')).toMatchObject({ vacuums: 0, analyzes: 1 });
   });
 
+  it("on a PostgreSQL server, looks after Area's schemas only, and only while the server's autovacuum is off", async () => {
+    const elsewhere = `${schema}_elsewhere`;
+    const named = `${schema}_named`;
+    try {
+      await write(
+        `CREATE SCHEMA ${elsewhere}`,
+        `CREATE SCHEMA ${named}`,
+        `CREATE TABLE ${elsewhere}.other (id int PRIMARY KEY)`,
+        `CREATE TABLE ${named}.queued (id int PRIMARY KEY)`,
+        'CREATE TABLE own (id int PRIMARY KEY)',
+        `INSERT INTO ${elsewhere}.other SELECT g FROM generate_series(1, 200) g`,
+        `INSERT INTO ${named}.queued SELECT g FROM generate_series(1, 200) g`,
+        'INSERT INTO own SELECT g FROM generate_series(1, 200) g',
+      );
+      const tables = [`${schema}.own`, `${named}.queued`, `${elsewhere}.other`];
+      // All three are past the threshold for the embedded database's maintenance, which takes every schema.
+      await until(
+        async () => (await tablesDue(db)).map((w) => w.table),
+        (due) => tables.every((t) => due.includes(t)),
+      );
+      const off = await sql<{ off: boolean }>`SELECT current_setting('autovacuum') = 'off' AS off`.execute(
+        db,
+      );
+      const due = (await tablesDue(db, { server: true, schemas: [named] })).map((w) => w.table);
+      if (off.rows[0]?.off) {
+        expect(due).toContain(`${schema}.own`);
+        expect(due).toContain(`${named}.queued`);
+        expect(due).not.toContain(`${elsewhere}.other`);
+        await maintainTables(db, { server: true, schemas: [named] });
+        expect(await statsOf('own')).toMatchObject({ analyzes: 1 });
+      } else {
+        // The server's autovacuum does the work.
+        expect(due).toEqual([]);
+      }
+    } finally {
+      for (const made of [elsewhere, named])
+        await sql.raw(`DROP SCHEMA IF EXISTS ${made} CASCADE`).execute(db);
+    }
+  });
+
   it('runs by itself every interval while the process runs, and stops with it', async () => {
     const service = tableMaintenanceService({
       db,

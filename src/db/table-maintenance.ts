@@ -5,8 +5,9 @@ import { periodicService } from '../system/periodic-service.ts';
 import type { DB } from './types.ts';
 
 /**
- * Autovacuum's work, for the embedded database. PGlite runs PostgreSQL as one session without
- * autovacuum's background workers, so without this nothing would ever:
+ * Autovacuum's work, for the embedded database, and for Area's tables on a PostgreSQL server whose
+ * autovacuum is turned off. PGlite runs PostgreSQL as one session without autovacuum's background
+ * workers, so without this nothing would ever:
  * - remove the row versions that updates and deletes leave behind (every run's row is written
  *   twice, the job queue's rows three times), in the tables and in their indexes;
  * - refresh the planner's statistics. A statement prepared while its tables were nearly empty keeps
@@ -14,7 +15,10 @@ import type { DB } from './types.ts';
  *   after 5,000 runs and 4.3 ms after 20,000, and stayed at about 1.2 ms when the tables were
  *   vacuumed and analyzed as they grew;
  * - freeze old rows before transaction ids wrap around.
- * The rules and thresholds are autovacuum's own defaults, read from the same statistics.
+ * The rules and thresholds are autovacuum's own defaults, read from the same statistics. On a
+ * PostgreSQL server the same plan problem hit every pooled connection that prepared the ending of
+ * runs while `executions` was small: with autovacuum off, a sequential scan of the whole table in
+ * every ending, for as long as the connection lived.
  */
 
 /** A table is vacuumed when its dead rows exceed this many plus a share of its live rows. */
@@ -41,11 +45,17 @@ export interface TableWork {
 export interface MaintenanceOptions {
   /** Only the tables of these schemas (default: every schema of the database). */
   schemas?: readonly string[] | undefined;
+  /**
+   * A PostgreSQL server, which has an autovacuum of its own: tables are due only while it is turned
+   * off there, and only those of the connection's schema and of `schemas` (Area's own).
+   */
+  server?: boolean | undefined;
 }
 
 /** The tables over a threshold now, by the server's own activity statistics. */
 export async function tablesDue(db: Kysely<DB>, options: MaintenanceOptions = {}): Promise<TableWork[]> {
   const schemas = options.schemas ? [...options.schemas] : null;
+  const server = options.server === true;
   // The four counters autovacuum reads, for plain tables only: the pg_stat_all_tables view computes
   // twenty for every relation, TOAST tables included, which took 5-15 ms on the embedded server (this
   // takes 2-3.5 ms), every few seconds.
@@ -58,7 +68,9 @@ export async function tablesDue(db: Kysely<DB>, options: MaintenanceOptions = {}
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     -- A table's TOAST table is vacuumed with it.
     WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't'
-      AND (${schemas}::text[] IS NULL OR n.nspname = ANY(${schemas}::text[]))) t
+      AND (${schemas}::text[] IS NULL OR n.nspname = ANY(${schemas}::text[])
+        OR (${server}::boolean AND n.nspname = current_schema()))
+      AND (NOT ${server}::boolean OR current_setting('autovacuum') = 'off')) t
     WHERE t.vacuum OR t."analyze" ORDER BY 1`.execute(db);
   return result.rows;
 }
@@ -72,10 +84,11 @@ export async function maintainTables(db: Kysely<DB>, options: MaintenanceOptions
   const done: TableWork[] = [];
   const failed: { table: string; error: unknown }[] = [];
   for (const work of await tablesDue(db, options)) {
-    // `table` comes from the catalog, quoted by format('%I.%I').
+    // `table` comes from the catalog, quoted by format('%I.%I'). A table another process of a shared
+    // server is vacuuming or analyzing just now is skipped, not waited for.
     const statement = work.vacuum
-      ? `VACUUM${work.analyze ? ' (ANALYZE)' : ''} ${work.table}`
-      : `ANALYZE ${work.table}`;
+      ? `VACUUM (SKIP_LOCKED${work.analyze ? ', ANALYZE' : ''}) ${work.table}`
+      : `ANALYZE (SKIP_LOCKED) ${work.table}`;
     try {
       const started = performance.now();
       await sql.raw(statement).execute(db);
@@ -99,15 +112,23 @@ export function tableMaintenanceService(options: {
   log: Logger;
   intervalMs?: number;
   schemas?: readonly string[];
+  server?: boolean;
 }): BackgroundService {
   const intervalMs = options.intervalMs ?? 5000;
+  let told = false;
   return periodicService({
     name: 'table-maintenance',
     firstAfterMs: intervalMs,
     everyMs: intervalMs,
     round: async () => {
       const started = performance.now();
-      const done = await maintainTables(options.db, { schemas: options.schemas });
+      const done = await maintainTables(options.db, { schemas: options.schemas, server: options.server });
+      if (done.length > 0 && options.server && !told) {
+        told = true;
+        options.log.info(
+          'autovacuum is off on the PostgreSQL server: Area vacuums and analyzes its own tables',
+        );
+      }
       if (done.length > 0) {
         const tables = done.map((w) => ({
           table: w.table,

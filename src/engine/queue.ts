@@ -44,8 +44,12 @@ export class RunQueue {
   readonly #workIds: string[] = [];
   #wakeQueued = false;
 
+  /** PostgreSQL: the schema the queue keeps its tables in. */
+  readonly schema: string;
+
   constructor(options: QueueOptions) {
     this.#options = options;
+    this.schema = options.schema ?? 'pgboss';
     const { database } = options;
     // Expired jobs (their worker died) are found by the monitor pass: run it often enough that a
     // run is taken again soon after its expiry.
@@ -69,7 +73,7 @@ export class RunQueue {
       this.boss = new PgBoss({
         ...common,
         connectionString: options.url,
-        schema: options.schema ?? 'pgboss',
+        schema: this.schema,
         max: 4,
         application_name: 'area-queue',
       });
