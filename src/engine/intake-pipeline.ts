@@ -32,7 +32,10 @@ export class PipelinedIntake {
     this.#log = log;
   }
 
-  /** Runs the plan's jobs and statement in one transaction; answers the statement's rows. */
+  /**
+   * Writes the plan: its runs' statement alone when it has no jobs, else the jobs and the runs in one
+   * transaction. Answers the runs' statement's rows.
+   */
   async write(plan: IntakePlan): Promise<Row[]> {
     const client = await this.#connect();
     const jobs = await this.#queue.insertStatement(plan.jobs);
@@ -46,7 +49,7 @@ export class PipelinedIntake {
     try {
       sent = [
         client.query('BEGIN'),
-        ...(jobs ? [client.query(preparedQuery(jobs.text, jobs.values))] : []),
+        client.query(preparedQuery(jobs.text, jobs.values)),
         client.query<Row>(prepared(runs)),
         client.query('COMMIT'),
       ];
