@@ -96,7 +96,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ctx.services.push(
       database.kind === 'pglite'
         ? tableMaintenanceService({ db: database.db, log })
-        : tableMaintenanceService({ db: database.db, log, server: true, schemas: [engine.queue.schema] }),
+        : tableMaintenanceService({
+            db: database.db,
+            log,
+            server: true,
+            schemas: [engine.queue.schema],
+            // autovacuum_naptime's default: as often as the server's own autovacuum would look.
+            fullIntervalMs: 60_000,
+          }),
     );
     ctx.services.push(...engine.services);
     if (options.startQueueEarly) {

@@ -34,6 +34,14 @@ async function statsOf(table: string) {
   return row;
 }
 
+/** The live rows of a table by its activity statistics (what the maintenance reads). */
+async function liveRows(table: string): Promise<number> {
+  const rows = await sql<{ live: number }>`
+    SELECT n_live_tup::int AS live FROM pg_stat_all_tables
+    WHERE schemaname = ${schema} AND relname = ${table}`.execute(db);
+  return rows.rows[0]?.live ?? 0;
+}
+
 beforeAll(async () => {
   database = await createTestDatabase({ migrate: false });
   db = database.db;
@@ -136,6 +144,44 @@ describe('table maintenance (autovacuum for the embedded database)', () => {
     }
   });
 
+  it('between full rounds, analyzes only the tables that outgrew their statistics', async () => {
+    await write(
+      'CREATE TABLE filling (id int PRIMARY KEY)',
+      'CREATE TABLE settled (id int PRIMARY KEY, n int NOT NULL)',
+      'INSERT INTO filling SELECT g FROM generate_series(1, 300) g',
+      'INSERT INTO settled SELECT g, 0 FROM generate_series(1, 300) g',
+    );
+    await sql.raw('ANALYZE settled').execute(db);
+    // Many changes and dead rows, no growth: due by autovacuum's rules, not outgrown.
+    await write('UPDATE settled SET n = n + 1', 'UPDATE settled SET n = n + 1');
+    const outgrown = async () =>
+      (await tablesDue(db, { schemas: [schema], outgrownOnly: true })).filter((w) =>
+        [`${schema}.filling`, `${schema}.settled`].includes(w.table),
+      );
+    await until(
+      () => tablesDue(db, { schemas: [schema] }),
+      (due) => due.some((w) => w.table === `${schema}.settled` && w.vacuum),
+    );
+    // Never analyzed, 300 rows: more than 100 plus twice none.
+    expect(await outgrown()).toEqual([{ table: `${schema}.filling`, vacuum: false, analyze: true }]);
+
+    await maintainTables(db, { schemas: [schema], outgrownOnly: true });
+    expect(await statsOf('filling')).toMatchObject({ vacuums: 0, analyzes: 1 });
+    expect(await statsOf('settled')).toMatchObject({ vacuums: 0, analyzes: 1 });
+    expect(await outgrown()).toEqual([]);
+
+    // 300 more rows (600) are not past 100 plus twice 300; 200 more (800) are.
+    await write('INSERT INTO filling SELECT g FROM generate_series(301, 600) g');
+    await until(
+      () => liveRows('filling'),
+      (live) => live >= 600,
+    );
+    expect(await outgrown()).toEqual([]);
+    await write('INSERT INTO filling SELECT g FROM generate_series(601, 800) g');
+    await until(outgrown, (due) => due.length === 1);
+    expect(await outgrown()).toEqual([{ table: `${schema}.filling`, vacuum: false, analyze: true }]);
+  });
+
   it('runs by itself every interval while the process runs, and stops with it', async () => {
     const service = tableMaintenanceService({
       db,
@@ -168,5 +214,42 @@ describe('table maintenance (autovacuum for the embedded database)', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await statsOf('busy')).toEqual({ ...stopped, dead: stopped.dead + 100 });
     if (DEAD_ROWS_GO) expect(stopped).toMatchObject({ vacuums: 1, dead: 0 });
+  });
+
+  it('with a full interval, keeps the vacuums for the full rounds and analyzes a filling table between', async () => {
+    await write(
+      'CREATE TABLE shrinking (id int PRIMARY KEY)',
+      'INSERT INTO shrinking SELECT g FROM generate_series(1, 500) g',
+    );
+    await sql.raw('ANALYZE shrinking').execute(db);
+    await write('DELETE FROM shrinking WHERE id <= 400');
+    await until(
+      () => tablesDue(db, { schemas: [schema] }),
+      (due) => due.some((w) => w.table === `${schema}.shrinking` && w.vacuum),
+    );
+    const service = tableMaintenanceService({
+      db,
+      log: createLogger('silent', false),
+      intervalMs: 50,
+      fullIntervalMs: 600_000,
+      schemas: [schema],
+    });
+    await service.start();
+    try {
+      await write(
+        'CREATE TABLE growing (id int PRIMARY KEY)',
+        'INSERT INTO growing SELECT g FROM generate_series(1, 300) g',
+      );
+      await until(
+        () => statsOf('growing'),
+        (stats) => stats.analyzes > 0,
+      );
+      // Several checks later, the table due only by the full rules still waits for a full round.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await statsOf('shrinking')).toMatchObject({ vacuums: 0, analyzes: 1 });
+      expect(await statsOf('growing')).toMatchObject({ vacuums: 0, analyzes: 1 });
+    } finally {
+      await service.stop();
+    }
   });
 });

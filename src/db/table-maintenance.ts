@@ -32,6 +32,13 @@ const ANALYZE_BASE = 50;
 const ANALYZE_SCALE = 0.1;
 /** A table whose oldest unfrozen transaction id is this old is vacuumed whatever else holds. */
 const FREEZE_MAX_AGE = 200_000_000;
+/**
+ * Between full rounds, a table is analyzed only when it holds more than this many rows plus twice
+ * what its statistics say: never analyzed, or grown past double since. Plans made for a table a
+ * fraction of its size are the ones that go wrong; growing by doubles, a table is analyzed this way
+ * only a few times in its life.
+ */
+const OUTGROWN_BASE = 100;
 
 export interface TableWork {
   /** Schema-qualified and quoted. */
@@ -50,21 +57,31 @@ export interface MaintenanceOptions {
    * off there, and only those of the connection's schema and of `schemas` (Area's own).
    */
   server?: boolean | undefined;
+  /**
+   * Only the tables that have outgrown their statistics (see OUTGROWN_BASE), to be analyzed: the
+   * check between two full rounds.
+   */
+  outgrownOnly?: boolean | undefined;
 }
 
 /** The tables over a threshold now, by the server's own activity statistics. */
 export async function tablesDue(db: Kysely<DB>, options: MaintenanceOptions = {}): Promise<TableWork[]> {
   const schemas = options.schemas ? [...options.schemas] : null;
   const server = options.server === true;
+  const outgrownOnly = options.outgrownOnly === true;
   // The four counters autovacuum reads, for plain tables only: the pg_stat_all_tables view computes
   // twenty for every relation, TOAST tables included, which took 5-15 ms on the embedded server (this
-  // takes 2-3.5 ms), every few seconds.
+  // takes 2-3.5 ms), every few seconds. `reltuples` is -1 until a table is first vacuumed or analyzed.
   const result = await sql<TableWork>`
     SELECT * FROM (SELECT format('%I.%I', n.nspname, c.relname) AS table,
-      pg_stat_get_dead_tuples(c.oid) > ${sql.lit(VACUUM_BASE)} + ${sql.lit(VACUUM_SCALE)} * pg_stat_get_live_tuples(c.oid)
+      NOT ${outgrownOnly}::boolean AND (
+        pg_stat_get_dead_tuples(c.oid) > ${sql.lit(VACUUM_BASE)} + ${sql.lit(VACUUM_SCALE)} * pg_stat_get_live_tuples(c.oid)
         OR pg_stat_get_ins_since_vacuum(c.oid) > ${sql.lit(INSERT_BASE)} + ${sql.lit(INSERT_SCALE)} * pg_stat_get_live_tuples(c.oid)
-        OR age(c.relfrozenxid) > ${sql.lit(FREEZE_MAX_AGE)} AS vacuum,
-      pg_stat_get_mod_since_analyze(c.oid) > ${sql.lit(ANALYZE_BASE)} + ${sql.lit(ANALYZE_SCALE)} * pg_stat_get_live_tuples(c.oid) AS analyze
+        OR age(c.relfrozenxid) > ${sql.lit(FREEZE_MAX_AGE)}) AS vacuum,
+      CASE WHEN ${outgrownOnly}::boolean
+        THEN pg_stat_get_live_tuples(c.oid) > ${sql.lit(OUTGROWN_BASE)} + 2 * greatest(c.reltuples, 0)
+        ELSE pg_stat_get_mod_since_analyze(c.oid) > ${sql.lit(ANALYZE_BASE)} + ${sql.lit(ANALYZE_SCALE)} * pg_stat_get_live_tuples(c.oid)
+      END AS analyze
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     -- A table's TOAST table is vacuumed with it.
     WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't'
@@ -106,23 +123,37 @@ export async function maintainTables(db: Kysely<DB>, options: MaintenanceOptions
   return done;
 }
 
-/** Checks the tables every `intervalMs` (after the last check ended) and maintains those that are due. */
+/**
+ * Checks the tables every `intervalMs` (after the last check ended) and maintains every table due by
+ * autovacuum's rules. With `fullIntervalMs`, only a check at least that long after the last full one
+ * (or the service's start) does so; the checks between only analyze the tables that outgrew their
+ * statistics, so a table filling up after a start is still planned for its size within seconds.
+ */
 export function tableMaintenanceService(options: {
   db: Kysely<DB>;
   log: Logger;
   intervalMs?: number;
+  fullIntervalMs?: number;
   schemas?: readonly string[];
   server?: boolean;
 }): BackgroundService {
   const intervalMs = options.intervalMs ?? 5000;
+  const { fullIntervalMs } = options;
   let told = false;
+  let lastFull = performance.now();
   return periodicService({
     name: 'table-maintenance',
     firstAfterMs: intervalMs,
     everyMs: intervalMs,
     round: async () => {
       const started = performance.now();
-      const done = await maintainTables(options.db, { schemas: options.schemas, server: options.server });
+      const full = fullIntervalMs === undefined || started - lastFull >= fullIntervalMs;
+      if (full) lastFull = started;
+      const done = await maintainTables(options.db, {
+        schemas: options.schemas,
+        server: options.server,
+        outgrownOnly: !full,
+      });
       if (done.length > 0 && options.server && !told) {
         told = true;
         options.log.info(
