@@ -94,6 +94,21 @@ function cpuSecondsOf(pid: number): number {
 }
 
 /**
+ * Seconds the process's main thread has waited, runnable, for a CPU (the second field of its
+ * schedstat), or undefined where the kernel does not keep it. On a machine that runs the load, the
+ * server and Area on two cores this is time every request in flight waits too.
+ */
+function mainThreadWaitSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ');
+    const waited = Number(fields[1]);
+    return Number.isFinite(waited) ? waited / 1e9 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * CPU seconds of the PostgreSQL server's processes on this machine (its backends, and those that
  * exited, through their parent's count), or undefined when none is visible here.
  */
@@ -293,10 +308,16 @@ async function loadScenarios(kind: string, area: AreaProcess, coldStart: string,
     // Runs whose requests the warm-up cut off at its end still reach the sink: counted before, not in.
     const before = await sinkSettled(s1Key);
     const cpuBefore = cpuSecondsOf(pid);
+    const waitBefore = mainThreadWaitSecondsOf(pid);
     const serverBefore = kind === 'postgres' ? postgresCpuSeconds() : undefined;
     const r = await autocannon(doneUrl, c, SECONDS, body);
     // CPU per request varies less than the rate on a machine shared with other work.
     const cpuPerRun = ((cpuSecondsOf(pid) - cpuBefore) * 1000) / Math.max(1, r.ok);
+    const waitAfter = waitBefore === undefined ? undefined : mainThreadWaitSecondsOf(pid);
+    const waited =
+      waitBefore === undefined || waitAfter === undefined
+        ? ''
+        : `, its main thread's wait for a CPU ${(((waitAfter - waitBefore) * 1000) / Math.max(1, r.ok)).toFixed(2)} ms per request`;
     const serverAfter = serverBefore === undefined ? undefined : postgresCpuSeconds();
     const server =
       serverBefore === undefined || serverAfter === undefined
@@ -305,7 +326,7 @@ async function loadScenarios(kind: string, area: AreaProcess, coldStart: string,
     const sunk = (await sinkSettled(s1Key)) - before;
     report(
       // Runs still in flight when the load stopped reach the sink without an answer counted.
-      `${kind} s1 webhook->transform->POST, respond when done, c=${c}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, sink ${sunk} for ${r.ok} ok + ${c} in flight${sunk >= r.ok && sunk <= r.ok + c ? '' : ' (MISMATCH)'}, Area's CPU ${cpuPerRun.toFixed(2)} ms per request${server}`,
+      `${kind} s1 webhook->transform->POST, respond when done, c=${c}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, sink ${sunk} for ${r.ok} ok + ${c} in flight${sunk >= r.ok && sunk <= r.ok + c ? '' : ' (MISMATCH)'}, Area's CPU ${cpuPerRun.toFixed(2)} ms per request${waited}${server}`,
     );
   }
   const peakRss = rssOf(pid, 'VmHWM');
