@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,8 @@ export interface AreaProcess {
   readyMs: number;
   /** Where its code came from: the start-up bundle or src (see system/app-bundle.ts). */
   loadedFrom: 'bundle' | 'src';
+  /** The temporary data directory made for it (unless `env` names another); removed once it exited. */
+  dataDir: string;
   stop(): Promise<void>;
   kill(): void;
 }
@@ -46,6 +48,8 @@ export async function startAreaProcess(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // However it ends (stopped, killed, crashed before ready), nothing of it is left in the temp folder.
+  child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   let errors = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     errors = (errors + chunk.toString()).slice(-4000);
@@ -77,6 +81,7 @@ export async function startAreaProcess(
     url: ready.url,
     readyMs: ready.ms,
     loadedFrom: ready.from,
+    dataDir,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

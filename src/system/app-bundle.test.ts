@@ -2,9 +2,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOwnSchemaDatabase, type OwnSchemaDatabase } from '../engine/own-schema.ts';
-import { type AreaProcess, startAreaProcess } from '../engine/process-harness.ts';
-import { TEST_DATABASE_URL } from '../testing/test-db.ts';
+import { startAreaProcess } from '../engine/process-harness.ts';
+import { PROCESS_DATABASE, useProcessDatabase } from '../testing/process-database.ts';
 import {
   APP_BUNDLE_DIR,
   APP_MANIFEST_FILE,
@@ -93,23 +92,13 @@ describe('start-up bundle', () => {
     expect(appBundleDir({ AREA_BUNDLE_DIR: DIR })).toBe(DIR);
   });
 
-  describe(`an engine process (${TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
-    let database: OwnSchemaDatabase | undefined;
-    const started: AreaProcess[] = [];
-
-    beforeAll(async () => {
-      if (TEST_DATABASE_URL) database = await createOwnSchemaDatabase(TEST_DATABASE_URL);
-    }, 60_000);
-
-    afterAll(async () => {
-      await Promise.all(started.map((p) => p.stop()));
-      await database?.close();
-    }, 60_000);
+  describe(`an engine process (${PROCESS_DATABASE})`, () => {
+    const database = useProcessDatabase();
 
     const start = async (bundleDir: string) => {
-      const env = database ? database.env : { DATABASE_URL: '' };
-      const area = await startAreaProcess('api,worker,scheduler', { ...env, AREA_BUNDLE_DIR: bundleDir });
-      started.push(area);
+      const area = database.track(
+        await startAreaProcess('api,worker,scheduler', { ...database.env(), AREA_BUNDLE_DIR: bundleDir }),
+      );
       const health = await fetch(`${area.url}/api/v1/health`);
       expect(health.status).toBe(200);
       await area.stop();
