@@ -17,7 +17,7 @@ import { loadOrCreateKeyFile } from './lib/key-file.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { VERSION } from './lib/version.ts';
 import { healthCheckService } from './system/health-check-service.ts';
-import { scheduleStartUpMemoryRelease } from './system/release-start-up-memory.ts';
+import { scheduleMemoryRelease } from './system/memory-release.ts';
 
 export interface CreateAppOptions {
   roles?: readonly ProcessRole[];
@@ -134,7 +134,19 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           });
         ready?.catch(() => {});
         for (const service of ctx.services) await service.start();
-        memoryRelease = scheduleStartUpMemoryRelease();
+        const pglite = database.pglite;
+        memoryRelease = scheduleMemoryRelease({
+          zeroPageMemories: () => (pglite ? [pglite.Module.HEAPU8.buffer] : []),
+          onRelease: ({ zeroPageBytes, collected }) =>
+            log.debug(
+              {
+                zeroPageMb: Math.round(zeroPageBytes / 2 ** 20),
+                collected,
+                rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20),
+              },
+              'memory handed back to the system',
+            ),
+        });
         if (!server) return undefined;
         await ready;
         await server.listen({ port: config.port, host: config.host });

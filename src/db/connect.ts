@@ -1,10 +1,12 @@
 import { existsSync, fdatasyncSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely } from 'kysely';
 import pg from 'pg';
+import { nativeMemory } from '../system/native-memory.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { setWasmTieringBudget } from './pglite-prepare.ts';
@@ -119,6 +121,21 @@ class DurableNodeFS extends NodeFS {
   }
 }
 
+/**
+ * PGlite's bundle of PostgreSQL's share and lib files (6 MB: time zones, ICU data, encoding
+ * conversions, the text search and PL/pgSQL modules, initdb's scripts). PGlite reads it whole and keeps
+ * it for the life of the process, as the contents of its in-memory file system's files. Where the
+ * system allows it the bundle is a private mapping of the file instead (native-memory.ts): only the
+ * pages of the files PostgreSQL opens become resident, a few hundred KB. Undefined otherwise, and
+ * PGlite reads the file itself.
+ */
+function pgliteFsBundle(): Blob | undefined {
+  const file = fileURLToPath(new URL('./pglite.data', import.meta.resolve('@electric-sql/pglite')));
+  const mapped = nativeMemory()?.mapFile(file);
+  // PGlite only asks the bundle for its bytes.
+  return mapped && ({ arrayBuffer: () => Promise.resolve(mapped) } as unknown as Blob);
+}
+
 async function openPglite(
   dataDir: string | undefined,
   template: Blob | undefined,
@@ -140,11 +157,13 @@ async function openPglite(
       }
     }
     setWasmTieringBudget();
+    const fsBundle = pgliteFsBundle();
     pglite = await PGlite.create({
       ...(pgdata ? { fs: new DurableNodeFS(pgdata) } : {}),
       startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])],
       ...(seed ? { loadDataDir: seed } : {}),
       ...(wasmModule ? { pgliteWasmModule: wasmModule } : {}),
+      ...(fsBundle ? { fsBundle } : {}),
       // pgvector, for the assistant's search by meaning (chat_messages.embedding).
       extensions: { vector },
       parsers: { [pgliteTypes.INT8]: (value: string) => Number(value) },
