@@ -2,9 +2,9 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 /**
- * Two calls into the C library that hand memory back to the system, which Node itself has no API for.
- * They run once a process has settled after its start, and when it is idle again after work
- * (memory-release.ts).
+ * Calls into the C library that hand memory back to the system or keep it from being taken, which
+ * Node itself has no API for. The first two run once a process has settled after its start, and when
+ * it is idle again after work (memory-release.ts); the third when the embedded database opens.
  *
  * - glibc's `malloc_trim(0)`. glibc's heaps keep the pages of freed blocks that lie between blocks
  *   still in use; only the top of a heap goes back on its own. The start (loading the code, compiling
@@ -15,9 +15,10 @@ import { createRequire } from 'node:module';
  *   page given back reads as zeros again and is made anew when next written, so the memory's contents
  *   do not change. WebAssembly memory is only touched by the thread that runs it, which is this one,
  *   and nothing runs it while this runs.
- *
- * - `mmap` of a read-only data file, whose pages are then read from the file as they are first used
- *   and can be dropped again by the system, instead of a copy in the process's own memory.
+ * - `mmap` of a data file that is only read, whose pages are then read from the file as they are
+ *   first used and can be dropped again by the system, instead of a copy in the process's own memory.
+ *   (A file cut short while mapped would make reading past its new end fatal: it is one of the
+ *   installed packages' files, which an install replaces with new files rather than rewriting them.)
  *
  * Reached through koffi (a foreign function interface with prebuilt binaries). Undefined where it
  * cannot be had: another system or C library, or koffi missing for this platform.
@@ -25,7 +26,10 @@ import { createRequire } from 'node:module';
 export interface NativeMemory {
   /** Hands back the free pages inside glibc's heaps. */
   trimMalloc(): void;
-  /** Hands back the resident pages of `memory` that hold only zeros; returns how many bytes. */
+  /**
+   * Hands back the resident pages of `memory` that hold only zeros; returns how many bytes (a page
+   * only ever read counts too, though it held no memory of its own).
+   */
   discardZeroPages(memory: ArrayBuffer): number;
   /**
    * The file as an ArrayBuffer over a private mapping of it: its pages are read when first touched,
