@@ -137,12 +137,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         const pglite = database.pglite;
         memoryRelease = scheduleMemoryRelease({
           zeroPageMemories: () => (pglite ? [pglite.Module.HEAPU8.buffer] : []),
-          onRelease: ({ zeroPageBytes, collected }) =>
+          onRelease: ({ zeroPageBytes, collected, residentBytes }) =>
             log.debug(
               {
                 zeroPageMb: Math.round(zeroPageBytes / 2 ** 20),
                 collected,
-                rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20),
+                rssMb: Math.round(residentBytes / 2 ** 20),
               },
               'memory handed back to the system',
             ),

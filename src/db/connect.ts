@@ -9,7 +9,7 @@ import pg from 'pg';
 import { nativeMemory } from '../system/native-memory.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
-import { setWasmTieringBudget } from './pglite-prepare.ts';
+import { pgliteFile, setWasmTieringBudget } from './pglite-prepare.ts';
 import { isEmptyOrMissing, readPgliteTemplate, unpackPgliteTemplate } from './pglite-template-file.ts';
 import { ScopedPostgresDialect } from './scoped-introspector.ts';
 import type { DB } from './types.ts';
@@ -130,8 +130,7 @@ class DurableNodeFS extends NodeFS {
  * PGlite reads the file itself.
  */
 function pgliteFsBundle(): Blob | undefined {
-  const file = fileURLToPath(new URL('./pglite.data', import.meta.resolve('@electric-sql/pglite')));
-  const mapped = nativeMemory()?.mapFile(file);
+  const mapped = nativeMemory()?.mapFile(fileURLToPath(pgliteFile('pglite.data')));
   // PGlite only asks the bundle for its bytes.
   return mapped && ({ arrayBuffer: () => Promise.resolve(mapped) } as unknown as Blob);
 }

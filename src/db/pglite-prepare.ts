@@ -62,6 +62,11 @@ export function setWasmTieringBudget(): void {
   v8.setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
 }
 
+/** One of the files PGlite itself loads, which lie beside its entry module. */
+export function pgliteFile(name: string): URL {
+  return new URL(`./${name}`, import.meta.resolve('@electric-sql/pglite'));
+}
+
 /**
  * Compiles PGlite's WebAssembly (9 MB) on V8's background threads, for `openDatabase` to use: started
  * before the code loads, it is ready by the time the database opens instead of taking 0.15 s then.
@@ -70,8 +75,7 @@ export function setWasmTieringBudget(): void {
 export async function compilePgliteWasm(): Promise<WebAssembly.Module | undefined> {
   try {
     setWasmTieringBudget();
-    // The file PGlite itself loads: beside its entry module.
-    const file = new URL('./pglite.wasm', import.meta.resolve('@electric-sql/pglite'));
+    const file = pgliteFile('pglite.wasm');
     // Read at once (15 ms): the compiling starts before this thread turns to loading the code.
     return await WebAssembly.compile(readFileSync(file));
   } catch {

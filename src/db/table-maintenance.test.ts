@@ -34,6 +34,19 @@ async function statsOf(table: string) {
   return row;
 }
 
+/** The service on this test's schema, checking every 50 ms, started. */
+async function startService(options: { fullIntervalMs?: number } = {}) {
+  const service = tableMaintenanceService({
+    db,
+    log: createLogger('silent', false),
+    intervalMs: 50,
+    ...options,
+    schemas: [schema],
+  });
+  await service.start();
+  return service;
+}
+
 /** The live rows of a table by its activity statistics (what the maintenance reads). */
 async function liveRows(table: string): Promise<number> {
   const rows = await sql<{ live: number }>`
@@ -183,13 +196,7 @@ describe('table maintenance (autovacuum for the embedded database)', () => {
   });
 
   it('runs by itself every interval while the process runs, and stops with it', async () => {
-    const service = tableMaintenanceService({
-      db,
-      log: createLogger('silent', false),
-      intervalMs: 50,
-      schemas: [schema],
-    });
-    await service.start();
+    const service = await startService();
     try {
       await write(
         'CREATE TABLE busy (id int PRIMARY KEY, n int NOT NULL)',
@@ -227,14 +234,7 @@ describe('table maintenance (autovacuum for the embedded database)', () => {
       () => tablesDue(db, { schemas: [schema] }),
       (due) => due.some((w) => w.table === `${schema}.shrinking` && w.vacuum),
     );
-    const service = tableMaintenanceService({
-      db,
-      log: createLogger('silent', false),
-      intervalMs: 50,
-      fullIntervalMs: 600_000,
-      schemas: [schema],
-    });
-    await service.start();
+    const service = await startService({ fullIntervalMs: 600_000 });
     try {
       await write(
         'CREATE TABLE growing (id int PRIMARY KEY)',

@@ -2,7 +2,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
 import { LINUX_GLIBC } from '../testing/platform.ts';
-import { releaseStartUpMemory, scheduleMemoryRelease } from './memory-release.ts';
+import { type MemoryRelease, releaseStartUpMemory, scheduleMemoryRelease } from './memory-release.ts';
 
 const youngGenerationMb = () =>
   (v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0) / 2 ** 20;
@@ -31,7 +31,7 @@ describe.runIf(LINUX_GLIBC)('the releases while the process runs', () => {
     const bytes = new Uint8Array(memory.buffer);
     bytes.fill(1, 0, 2 * 2 ** 20);
     bytes.fill(0, 0, 2 * 2 ** 20);
-    const releases: { zeroPageBytes: number; collected: boolean }[] = [];
+    const releases: MemoryRelease[] = [];
     const next = (count: number) =>
       vi.waitFor(() => expect(releases.length).toBeGreaterThanOrEqual(count), {
         timeout: 10_000,

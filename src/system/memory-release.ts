@@ -13,6 +13,24 @@ const START_WINDOWS = 5;
 /** Later releases: once idle and resident memory grew by this much since the last one. */
 const GROWTH_BYTES = 4 * 2 ** 20;
 
+export interface MemoryRelease {
+  zeroPageBytes: number;
+  collected: boolean;
+  residentBytes: number;
+}
+
+export interface MemoryReleaseOptions {
+  /** The WebAssembly memories whose zero pages go back (read at each release: a memory that grows gets a new buffer). */
+  zeroPageMemories?: () => readonly ArrayBuffer[];
+  /**
+   * Told of each release: the bytes of zero pages handed back, whether V8 collected first, and the
+   * process's resident memory after it.
+   */
+  onRelease?: (release: MemoryRelease) => void;
+  /** The length of a window (tests). */
+  windowMs?: number;
+}
+
 /**
  * Hands back memory a running process no longer uses.
  *
@@ -32,15 +50,6 @@ const GROWTH_BYTES = 4 * 2 ** 20;
  * functions on its own threads in the first half minute, a spell of load. No collection then: V8's
  * own memory reducer sees to its heap once allocation slows down.
  */
-export interface MemoryReleaseOptions {
-  /** The WebAssembly memories whose zero pages go back (read at each release: a memory that grows gets a new buffer). */
-  zeroPageMemories?: () => readonly ArrayBuffer[];
-  /** Told of each release: the bytes of zero pages handed back, and whether V8 collected first. */
-  onRelease?: (release: { zeroPageBytes: number; collected: boolean }) => void;
-  /** The length of a window (tests). */
-  windowMs?: number;
-}
-
 export function scheduleMemoryRelease(options: MemoryReleaseOptions = {}): { cancel(): void } {
   const zeroPageMemories = options.zeroPageMemories ?? (() => []);
   let since = performance.eventLoopUtilization();
@@ -56,7 +65,7 @@ export function scheduleMemoryRelease(options: MemoryReleaseOptions = {}): { can
       if (!idle) return;
       const zeroPageBytes = releaseStartUpMemory(zeroPageMemories());
       baseline = process.memoryUsage.rss();
-      options.onRelease?.({ zeroPageBytes, collected: true });
+      options.onRelease?.({ zeroPageBytes, collected: true, residentBytes: baseline });
       return;
     }
     if (!idle) return;
@@ -67,7 +76,7 @@ export function scheduleMemoryRelease(options: MemoryReleaseOptions = {}): { can
     }
     const zeroPageBytes = releaseNativeMemory(zeroPageMemories());
     baseline = process.memoryUsage.rss();
-    options.onRelease?.({ zeroPageBytes, collected: false });
+    options.onRelease?.({ zeroPageBytes, collected: false, residentBytes: baseline });
   }, options.windowMs ?? WINDOW_MS);
   timer.unref();
   return { cancel: () => clearInterval(timer) };
